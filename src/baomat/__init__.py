@@ -1,0 +1,3 @@
+"""baomat: personal-data protection for websites under Vietnamese law."""
+
+__version__ = "0.1.0"
