@@ -742,8 +742,7 @@ def test_clevergroup_group_companies_and_partners_receive_data_across_borders(
     transfer)."""
     group = _recipient(clevergroup, "group_companies_and_partners")
     assert group.abroad
-    assert group.countries
-    assert "VN" not in group.countries
+    assert group.countries == []  # the seed names no country; none is invented
 
 
 def test_clevergroup_shares_with_staff_shippers_and_authorities_on_request(

@@ -41,7 +41,6 @@ INVALID_CASES: dict[str, tuple[int | None, str]] = {
         "category 'financial', which LAW.md lists as sensitive",
     ),
     "consent_basis_without_consent": (40, "consent must be opt_in"),
-    "abroad_without_countries": (44, "abroad but lists no countries"),
     "country_read_as_false": (48, 'unquoted NO as a true/false value; write it in quotes: "NO"'),
     "processor_without_contract": (44, "is a processor but has no contract"),
     "min_keep_over_max_keep": (53, "min_keep longer than its max_keep"),
