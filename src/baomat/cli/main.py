@@ -1,18 +1,152 @@
-"""The `baomat` command: one Typer app, one sub-app per concept."""
+"""The `baomat` command: one Typer app, one sub-app per concept.
+
+Every command is parse, call one service, print. Known errors become one
+plain line on stderr and exit code 2; no traceback reaches the user.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
 import typer
 
+from baomat import bootstrap
 from baomat.cli import policy
+from baomat.config import Settings
+from baomat.domain.errors import DomainError
+from baomat.policy.errors import PolicyError
+from baomat.policy.loader import load_policy
+from baomat.services import audit, keys, tenants
+from baomat.store.crypto import CryptoError
 
 app = typer.Typer(
     name="baomat",
     help="baomat: personal-data protection for websites under Vietnamese law.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 app.add_typer(policy.app, name="policy")
+audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+CLI_ACTOR = "cli:" + os.environ.get("USER", "operator")
+
+
+def plain_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turns the errors a user can cause into one line and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (DomainError, CryptoError, OSError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except PolicyError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def default_examples() -> Path | None:
+    """The example policies: ./examples/policies, else the source tree's."""
+    for candidate in (
+        Path.cwd() / "examples" / "policies",
+        Path(__file__).resolve().parents[3] / "examples" / "policies",
+    ):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@app.command()
+@plain_errors
+def init(
+    policies: Annotated[
+        Path | None,
+        typer.Option(help="Folder of policy files to load as tenants (default: the examples)."),
+    ] = None,
+) -> None:
+    """Create the home folder, keys and store, and load the example tenants."""
+    settings = Settings()
+    created = bootstrap.ensure_keys(settings)
+    app_ = bootstrap.build(settings)
+    try:
+        typer.echo(f"home: {settings.home}")
+        typer.echo("keys: created" if created else "keys: kept the existing ones")
+        folder = policies or default_examples()
+        if folder is None:
+            typer.echo("no policy folder found; pass --policies DIR to load tenants")
+            return
+        for path in sorted(folder.glob("*.yaml")):
+            loaded = load_policy(path)
+            outcome = tenants.publish_policy(
+                app_.uow(), loaded, path.read_text(encoding="utf-8"), CLI_ACTOR, app_.clock()
+            )
+            typer.echo(f"tenant {loaded.tenant}: version {loaded.version} {outcome}")
+    finally:
+        app_.close()
+
+
+@audit_app.command("verify")
+@plain_errors
+def audit_verify(
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant's chain.")] = None,
+) -> None:
+    """Verify every audit chain; exit 1 naming the first broken link."""
+    app_ = bootstrap.build(Settings())
+    try:
+        checked, broken = audit.verify(app_.uow(), tenant)
+    finally:
+        app_.close()
+    if broken is not None:
+        typer.echo(f"BROKEN: {broken}", err=True)
+        typer.echo(f"checked {checked} entries before the break", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"OK: {checked} audit entries verified")
+
+
+@keys_app.command("rotate")
+@plain_errors
+def keys_rotate() -> None:
+    """Rewrap every subject's data key under a new master key."""
+    if "BAOMAT_MASTER_KEY" in os.environ:
+        typer.echo(
+            "error: the master key comes from BAOMAT_MASTER_KEY; unset it to rotate the "
+            "key file, or rotate in the environment that provides it",
+            err=True,
+        )
+        raise typer.Exit(2)
+    settings = Settings()
+    app_ = bootstrap.build(settings)
+    try:
+        key_id, count = keys.rotate(app_.uow(), settings.home, CLI_ACTOR, app_.clock())
+    finally:
+        app_.close()
+    typer.echo(f"rotated: master key {key_id}, {count} data keys rewrapped")
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(help="Smaller sizes, under a minute.")] = False,
+) -> None:
+    """Print `BENCH <name> <value> <unit>` lines measured side by side in one run."""
+    from baomat.bench import run
+
+    run(quick=quick, out=sys.stdout)
 
 
 def main() -> None:

@@ -118,3 +118,32 @@ def test_normalising_for_the_index_follows_the_data_type(
     data_type: str, value: str, normalised: str
 ) -> None:
     assert normalise_for_index(data_type, value) == normalised
+
+
+def test_the_vietnamese_mobile_fast_path_agrees_with_a_full_parse() -> None:
+    import random
+
+    import phonenumbers
+
+    from baomat.domain.normalise import _vn_mobile_fast
+
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(4_000):
+        digits = f"{rng.randrange(10**9):09d}"
+        for written in (f"0{digits}", f"+84{digits}", f"0{digits[:2]} {digits[2:5]} {digits[5:]}"):
+            fast = _vn_mobile_fast(written)
+            try:
+                number = phonenumbers.parse(written, "VN")
+            except phonenumbers.NumberParseException:
+                full = None
+            else:
+                full = (
+                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                    if phonenumbers.is_valid_number(number)
+                    else None
+                )
+            if fast is not None:
+                checked += 1
+                assert fast == full, written
+    assert checked > 300  # the fast path was really taken

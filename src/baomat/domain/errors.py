@@ -1,0 +1,28 @@
+"""Errors a use case reports to its caller; entrypoints map them to statuses and exit codes."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base: a message in plain words, safe to show (it never holds a personal value)."""
+
+    code = "error"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Invalid(DomainError):
+    """Bad input: names the field and the rule it breaks."""
+
+    code = "invalid"
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+class Conflict(DomainError):
+    code = "conflict"

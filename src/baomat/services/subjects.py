@@ -1,0 +1,142 @@
+"""Use cases about data subjects: store them, read their values for a purpose, erase them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+
+from baomat.domain.audit import AuditEvent
+from baomat.domain.errors import Conflict, Invalid, NotFound
+from baomat.domain.normalise import InvalidValue, normalise_for_index
+from baomat.policy.model import Policy
+from baomat.store.subjects import NewSubject
+from baomat.store.uow import UnitOfWork
+
+DEFAULT_MAX_LENGTH = 64 * 1024
+"""Longest text value when the policy sets no `max_length` for the field."""
+
+
+def _new_subject(policy: Policy, subject_type: str, values: Mapping[str, str]) -> NewSubject:
+    """Checks one record against its subject type → a NewSubject with a fresh pseudonymous id.
+
+    Only declared fields enter; required fields must be present and non-empty.
+    """
+    st = policy.subject_type(subject_type)
+    if st is None:
+        raise Invalid("subject_type", f"'{subject_type}' is not declared by the policy")
+    declared = {f.id: f for f in st.fields}
+    for name in values:
+        if name not in declared:
+            raise Invalid(name, f"is not a field of subject type '{subject_type}'")
+    index: dict[str, str] = {}
+    for spec in st.fields:
+        value = values.get(spec.id)
+        if value is None or value == "":
+            if spec.required:
+                raise Invalid(spec.id, "is required")
+            continue
+        limit = spec.max_length or DEFAULT_MAX_LENGTH
+        if len(value) > limit:
+            raise Invalid(spec.id, f"is longer than {limit} characters")
+        if spec.searchable:
+            try:
+                index[spec.id] = normalise_for_index(spec.type.value, value)
+            except InvalidValue as exc:
+                raise Invalid(spec.id, str(exc)) from None
+    clean = {k: v for k, v in values.items() if v is not None and v != ""}
+    return NewSubject(uuid.uuid4().hex, subject_type, policy.version, clean, index)
+
+
+def register(
+    uow: UnitOfWork,
+    policy: Policy,
+    subject_type: str,
+    records: Sequence[Mapping[str, str]],
+    actor: str,
+    at: dt.datetime,
+) -> list[str]:
+    """Stores subjects of one type with their values → their pseudonymous ids.
+
+    All or nothing: one bad record stores none. Each subject gets an audit entry
+    naming the fields stored, never their values.
+    """
+    new = [_new_subject(policy, subject_type, r) for r in records]
+    with uow:
+        if uow.tenants.get(policy.tenant) is None:
+            raise NotFound(f"tenant '{policy.tenant}' does not exist")
+        uow.subjects.add_many(policy.tenant, new, at)
+        uow.audit.append(
+            policy.tenant,
+            [
+                AuditEvent(
+                    actor, "subject.create", s.id, tuple(s.values), detail={"type": s.subject_type}
+                )
+                for s in new
+            ],
+            at,
+        )
+        uow.commit()
+    return [s.id for s in new]
+
+
+def read(
+    uow: UnitOfWork,
+    policy: Policy,
+    subject_id: str,
+    fields: Sequence[str],
+    purpose: str,
+    actor: str,
+    at: dt.datetime,
+) -> dict[str, str]:
+    """Values of the named fields, read for a declared purpose that uses them.
+
+    No purpose, no values: the read and its purpose are audited in the same
+    transaction, and a refused read is audited too.
+    """
+    spec = policy.purpose(purpose)
+    if spec is None:
+        raise Invalid("purpose", f"'{purpose}' is not declared by the policy")
+    outside = sorted(set(fields) - set(spec.fields))
+    with uow:
+        record = uow.subjects.get(policy.tenant, subject_id)
+        if record is None or record.status == "erased":
+            raise NotFound("subject not found")
+        if outside:
+            uow.audit.append(
+                policy.tenant,
+                [AuditEvent(actor, "subject.read", subject_id, tuple(fields), purpose, "denied")],
+                at,
+            )
+            uow.commit()
+            raise Invalid("fields", f"{', '.join(outside)} not used by purpose '{purpose}'")
+        values = uow.subjects.values(policy.tenant, subject_id, fields)
+        uow.audit.append(
+            policy.tenant,
+            [AuditEvent(actor, "subject.read", subject_id, tuple(fields), purpose)],
+            at,
+        )
+        uow.commit()
+    return values
+
+
+def erase(
+    uow: UnitOfWork, tenant: str, subject_id: str, reason: str, actor: str, at: dt.datetime
+) -> None:
+    """Erases a subject for good: values deleted, data key shredded, tombstone and audit kept.
+
+    The key is shredded first, in the key store; should this transaction then
+    fail, the values are already unreadable and a retry completes the erasure.
+    """
+    with uow:
+        record = uow.subjects.get(tenant, subject_id)
+        if record is None:
+            raise NotFound("subject not found")
+        if record.status == "erased":
+            raise Conflict("subject: already erased")
+        uow.keystore.shred(tenant, [subject_id])
+        uow.subjects.erase(tenant, subject_id, at, reason)
+        uow.audit.append(
+            tenant, [AuditEvent(actor, "subject.erase", subject_id, detail={"reason": reason})], at
+        )
+        uow.commit()

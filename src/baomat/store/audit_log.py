@@ -1,0 +1,136 @@
+"""Appending to and verifying the per-tenant audit chains in the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Generator, Sequence
+
+from sqlalchemy import Connection, select, update
+
+from baomat.domain.audit import (
+    AuditEvent,
+    Break,
+    Row,
+    canonical_text,
+    canonical_time,
+    encode_detail,
+    encode_fields,
+    entry_hash,
+    verify_chain,
+)
+from baomat.store.bulk import insert_rows
+from baomat.store.tables import audit_entries, tenants
+
+
+class UnknownTenant(LookupError):
+    pass
+
+
+class AuditLog:
+    """The audit chains, on the unit of work's connection: it never commits."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def append(self, tenant: str, events: Sequence[AuditEvent], at: dt.datetime) -> int:
+        """Chains `events` after the tenant's head, all stamped `at` → the new head seq.
+
+        The head row is locked (FOR UPDATE on PostgreSQL; SQLite transactions
+        here begin IMMEDIATE), so concurrent appends queue instead of forking.
+        """
+        if not events:
+            return 0
+        head = self.conn.execute(
+            select(tenants.c.audit_seq, tenants.c.audit_head)
+            .where(tenants.c.id == tenant)
+            .with_for_update()
+        ).first()
+        if head is None:
+            raise UnknownTenant(tenant)
+        seq, prev = int(head[0]), str(head[1])
+        stamp = canonical_time(at)
+        rows = []
+        for event in events:
+            seq += 1
+            fields = encode_fields(event.fields)
+            detail = encode_detail(event.detail)
+            digest = entry_hash(
+                canonical_text(
+                    tenant, seq, stamp, event.actor, event.action, event.subject, fields,
+                    event.purpose, event.outcome, detail, prev,
+                )
+            )  # fmt: skip
+            rows.append(
+                {
+                    "tenant_id": tenant,
+                    "seq": seq,
+                    "at": stamp,
+                    "actor": event.actor,
+                    "action": event.action,
+                    "subject": event.subject,
+                    "fields": fields,
+                    "purpose": event.purpose,
+                    "outcome": event.outcome,
+                    "detail": detail,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
+        insert_rows(self.conn, audit_entries, rows)
+        self.conn.execute(
+            update(tenants).where(tenants.c.id == tenant).values(audit_seq=seq, audit_head=prev)
+        )
+        return seq
+
+    def entries(self, tenant: str, subject: str | None = None) -> list[dict[str, object]]:
+        """A tenant's entries in order, optionally about one subject."""
+        query = select(audit_entries).where(audit_entries.c.tenant_id == tenant)
+        if subject is not None:
+            query = query.where(audit_entries.c.subject == subject)
+        return [dict(r._mapping) for r in self.conn.execute(query.order_by(audit_entries.c.seq))]
+
+    def verify(self, tenant: str | None = None) -> tuple[int, Break | None]:
+        """Checks every chain (or one tenant's) → (entries checked, first break or None)."""
+        query = select(tenants.c.id, tenants.c.audit_seq, tenants.c.audit_head).order_by(
+            tenants.c.id
+        )
+        if tenant is not None:
+            query = query.where(tenants.c.id == tenant)
+        heads = self.conn.execute(query).all()
+        checked = 0
+        for tenant_id, head_seq, head_hash in heads:
+            rows = self._rows(tenant_id)
+            try:
+                count, broken = verify_chain(tenant_id, rows, int(head_seq), head_hash)
+            finally:
+                rows.close()  # releases the server-side cursor when verify stops early
+            checked += count
+            if broken is not None:
+                return checked, broken
+        return checked, None
+
+    def _rows(self, tenant: str) -> Generator[Row, None, None]:
+        c = audit_entries.c
+        result = self.conn.execution_options(yield_per=20_000).execute(
+            select(
+                c.seq,
+                c.at,
+                c.actor,
+                c.action,
+                c.subject,
+                c.fields,
+                c.purpose,
+                c.outcome,
+                c.detail,
+                c.prev_hash,
+                c.hash,
+            )
+            .where(c.tenant_id == tenant)
+            .order_by(c.seq)
+        )
+        try:
+            for partition in result.partitions():
+                yield from partition
+        finally:
+            result.close()

@@ -1,0 +1,170 @@
+"""Subjects and their field values, encrypted field by field.
+
+Callers hand in and get back plain text; ciphertext never leaves this module
+and `crypto`. Each value is sealed with the subject's own data key, its
+associated data naming tenant, subject and field. Searchable fields also get
+a blind index over their normalised value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from baomat.store import crypto
+from baomat.store.bulk import insert_rows
+from baomat.store.keystore import KeyStore
+from baomat.store.tables import consents, field_values, subjects, tombstones
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubject:
+    """A subject to store: `values` by field id, `index` the normalised searchable ones."""
+
+    id: str
+    subject_type: str
+    policy_version: int
+    values: Mapping[str, str]
+    index: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRecord:
+    tenant: str
+    id: str
+    subject_type: str
+    policy_version: int
+    status: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    erased_at: dt.datetime | None
+
+
+class SubjectShredded(LookupError):
+    """The subject's data key is gone: its values can never be read again."""
+
+
+class SubjectRepository:
+    """On the unit of work's connection; never commits."""
+
+    def __init__(self, conn: Connection, keystore: KeyStore, index: crypto.BlindIndex) -> None:
+        self.conn = conn
+        self.keystore = keystore
+        self.index = index
+
+    def add_many(self, tenant: str, new: Sequence[NewSubject], at: dt.datetime) -> None:
+        """Stores subjects with their encrypted values in one batch.
+
+        Data keys are created in the key store first: if this transaction then
+        rolls back, an orphan key decrypts nothing and is harmless.
+        """
+        keys = self.keystore.create(tenant, [s.id for s in new])
+        subject_rows = []
+        value_rows = []
+        digest = self.index.digest
+        for s in new:
+            cipher = crypto.SubjectCipher(keys[s.id], tenant, s.id)
+            subject_rows.append(
+                {
+                    "tenant_id": tenant,
+                    "id": s.id,
+                    "subject_type": s.subject_type,
+                    "policy_version": s.policy_version,
+                    "status": "active",
+                    "created_at": at,
+                    "updated_at": at,
+                }
+            )
+            for name, value in s.values.items():
+                normalised = s.index.get(name)
+                value_rows.append(
+                    {
+                        "tenant_id": tenant,
+                        "subject_id": s.id,
+                        "field": name,
+                        "ciphertext": cipher.encrypt(name, value.encode()),
+                        "blind_index": None
+                        if normalised is None
+                        else digest(tenant, name, normalised),
+                    }
+                )
+        if subject_rows:
+            self.conn.execute(insert(subjects), subject_rows)
+        insert_rows(self.conn, field_values, value_rows)
+
+    def get(self, tenant: str, subject_id: str) -> SubjectRecord | None:
+        row = self.conn.execute(
+            select(subjects).where(subjects.c.tenant_id == tenant, subjects.c.id == subject_id)
+        ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return SubjectRecord(
+            tenant=m["tenant_id"],
+            id=m["id"],
+            subject_type=m["subject_type"],
+            policy_version=m["policy_version"],
+            status=m["status"],
+            created_at=m["created_at"],
+            closed_at=m["closed_at"],
+            erased_at=m["erased_at"],
+        )
+
+    def values(
+        self, tenant: str, subject_id: str, fields: Sequence[str] | None = None
+    ) -> dict[str, str]:
+        """Decrypted values of a subject → {field: value}; raises SubjectShredded."""
+        key = self.keystore.get(tenant, subject_id)
+        if key is None:
+            raise SubjectShredded(subject_id)
+        query = select(field_values.c.field, field_values.c.ciphertext).where(
+            field_values.c.tenant_id == tenant, field_values.c.subject_id == subject_id
+        )
+        if fields is not None:
+            query = query.where(field_values.c.field.in_(list(fields)))
+        cipher = crypto.SubjectCipher(key, tenant, subject_id)
+        return {
+            name: cipher.decrypt(name, blob).decode() for name, blob in self.conn.execute(query)
+        }
+
+    def find(self, tenant: str, field_name: str, normalised: str) -> list[str]:
+        """Subject ids whose `field_name` has this normalised value, by blind index."""
+        digest = self.index.digest(tenant, field_name, normalised)
+        rows = self.conn.execute(
+            select(field_values.c.subject_id).where(
+                field_values.c.tenant_id == tenant,
+                field_values.c.field == field_name,
+                field_values.c.blind_index == digest,
+            )
+        )
+        return [r[0] for r in rows]
+
+    def erase(self, tenant: str, subject_id: str, at: dt.datetime, reason: str) -> None:
+        """Deletes the values and consent evidence, marks the subject erased, keeps a tombstone.
+
+        The caller shreds the data key in the key store as well; the audit
+        entries stay, since they hold no values.
+        """
+        self.conn.execute(
+            delete(field_values).where(
+                field_values.c.tenant_id == tenant, field_values.c.subject_id == subject_id
+            )
+        )
+        self.conn.execute(
+            update(consents)
+            .where(consents.c.tenant_id == tenant, consents.c.subject_id == subject_id)
+            .values(evidence=None)
+        )
+        self.conn.execute(
+            update(subjects)
+            .where(subjects.c.tenant_id == tenant, subjects.c.id == subject_id)
+            .values(status="erased", erased_at=at, updated_at=at)
+        )
+        self.conn.execute(
+            insert(tombstones).values(
+                tenant_id=tenant, subject_id=subject_id, erased_at=at, reason=reason
+            )
+        )

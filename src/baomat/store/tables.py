@@ -1,0 +1,166 @@
+"""The store's tables. Every table is keyed by tenant first.
+
+Keeping the tenant in every primary key lets PostgreSQL be sharded by tenant
+(Citus distribution column) without changing a query.
+
+Two metadata objects: `metadata` for the main store and `keystore_metadata`
+for the key store, which lives in a separate database (see
+docs/decisions/001-key-storage-and-crypto-shredding.md).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+TENANT = 64
+ID = 64
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", String(TENANT), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("law_profile", String(64), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # Head of the tenant's audit chain. Updating it in the same transaction as
+    # each append serialises appends per tenant and lets verify notice a
+    # truncated tail.
+    Column("audit_seq", BigInteger, nullable=False, default=0),
+    Column("audit_head", String(64), nullable=False),
+)
+
+policy_versions = Table(
+    "policy_versions",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("last_updated", Date, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_by", String(128), nullable=False),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+)
+
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("subject_type", String(64), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("erased_at", DateTime(timezone=True), nullable=True),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+)
+
+field_values = Table(
+    "field_values",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("subject_id", String(ID), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("blind_index", LargeBinary, nullable=True),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["subjects.tenant_id", "subjects.id"]),
+    Index("ix_field_values_lookup", "tenant_id", "field", "blind_index"),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("subject_id", String(ID), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    # Client IP and user agent are personal data: kept encrypted like fields.
+    Column("evidence", LargeBinary, nullable=True),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["subjects.tenant_id", "subjects.id"]),
+    Index("ix_consents_subject", "tenant_id", "subject_id", "purpose"),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("subject_id", String(ID), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(64), nullable=False),
+)
+
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    # UTC time as canonical text (`2026-02-13T01:02:03.000004Z`): the very
+    # string that is hashed, so verifying parses no dates on any database.
+    Column("at", String(27), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(ID), nullable=True),
+    Column("fields", Text, nullable=False),
+    Column("purpose", String(64), nullable=True),
+    Column("outcome", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_entries_subject", "tenant_id", "subject"),
+    # Clustered by (tenant, seq) on SQLite, so verifying reads the chain in order.
+    sqlite_with_rowid=False,
+)
+
+
+keystore_metadata = MetaData(naming_convention=NAMING)
+
+data_keys = Table(
+    "data_keys",
+    keystore_metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("subject_id", String(ID), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
+)
+
+key_events = Table(
+    "key_events",
+    keystore_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("master_key_id", String(16), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+"""Rotations and the active master key id; never a key."""

@@ -1,0 +1,75 @@
+"""Shared fixtures: a store on SQLite, and on PostgreSQL when one is configured."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from baomat.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples" / "policies"
+
+PG_URL = os.environ.get("BAOMAT_TEST_POSTGRES_URL", "")
+PG_REQUIRED = os.environ.get("BAOMAT_TEST_POSTGRES_REQUIRED", "") == "1"
+
+
+def _pg_available() -> str | None:
+    """None when PostgreSQL can be used, else the reason it cannot."""
+    if not PG_URL:
+        return "BAOMAT_TEST_POSTGRES_URL is not set"
+    try:
+        import psycopg
+
+        dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn, connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure to connect means: no server here
+        return f"cannot reach PostgreSQL at BAOMAT_TEST_POSTGRES_URL ({type(exc).__name__})"
+
+
+_PG_REASON = _pg_available()
+
+
+def pytest_report_header() -> str:
+    if _PG_REASON is None:
+        return "baomat: PostgreSQL tests run against BAOMAT_TEST_POSTGRES_URL"
+    if PG_REQUIRED:
+        return f"baomat: PostgreSQL REQUIRED but unavailable: {_PG_REASON}"
+    return f"baomat: PostgreSQL tests skipped: {_PG_REASON}"
+
+
+def _pg_schema_url(schema: str) -> str:
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh, empty store: SQLite files, or fresh PostgreSQL schemas."""
+    if request.param == "sqlite":
+        yield Settings(home=tmp_path)
+        return
+    if _PG_REASON is not None:
+        if PG_REQUIRED:
+            pytest.fail(f"PostgreSQL is required (BAOMAT_TEST_POSTGRES_REQUIRED=1): {_PG_REASON}")
+        pytest.skip(f"PostgreSQL not available: {_PG_REASON}")
+    import psycopg
+
+    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    main, keys = f"t_{uuid.uuid4().hex[:12]}", f"k_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {main}")
+        conn.execute(f"CREATE SCHEMA {keys}")
+    try:
+        yield Settings(
+            home=tmp_path, database_url=_pg_schema_url(main), keystore_url=_pg_schema_url(keys)
+        )
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {main} CASCADE")
+            conn.execute(f"DROP SCHEMA {keys} CASCADE")
