@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import os
 from collections.abc import Mapping, Sequence
 
 from baomat.domain.audit import AuditEvent
@@ -17,35 +17,48 @@ DEFAULT_MAX_LENGTH = 64 * 1024
 """Longest text value when the policy sets no `max_length` for the field."""
 
 
-def _new_subject(policy: Policy, subject_type: str, values: Mapping[str, str]) -> NewSubject:
-    """Checks one record against its subject type → a NewSubject with a fresh pseudonymous id.
+class _RecordChecker:
+    """Checks records of one subject type against the policy → NewSubjects with fresh ids.
 
-    Only declared fields enter; required fields must be present and non-empty.
+    Only declared fields enter; required fields must be present and non-empty;
+    searchable ones are normalised for the blind index. Built once per batch.
     """
-    st = policy.subject_type(subject_type)
-    if st is None:
-        raise Invalid("subject_type", f"'{subject_type}' is not declared by the policy")
-    declared = {f.id: f for f in st.fields}
-    for name in values:
-        if name not in declared:
-            raise Invalid(name, f"is not a field of subject type '{subject_type}'")
-    index: dict[str, str] = {}
-    for spec in st.fields:
-        value = values.get(spec.id)
-        if value is None or value == "":
-            if spec.required:
-                raise Invalid(spec.id, "is required")
-            continue
-        limit = spec.max_length or DEFAULT_MAX_LENGTH
-        if len(value) > limit:
-            raise Invalid(spec.id, f"is longer than {limit} characters")
-        if spec.searchable:
-            try:
-                index[spec.id] = normalise_for_index(spec.type.value, value)
-            except InvalidValue as exc:
-                raise Invalid(spec.id, str(exc)) from None
-    clean = {k: v for k, v in values.items() if v is not None and v != ""}
-    return NewSubject(uuid.uuid4().hex, subject_type, policy.version, clean, index)
+
+    def __init__(self, policy: Policy, subject_type: str) -> None:
+        st = policy.subject_type(subject_type)
+        if st is None:
+            raise Invalid("subject_type", f"'{subject_type}' is not declared by the policy")
+        self.policy_version = policy.version
+        self.subject_type = subject_type
+        self.specs = st.fields
+        self.declared = frozenset(f.id for f in st.fields)
+
+    def __call__(self, values: Mapping[str, str]) -> NewSubject:
+        undeclared = values.keys() - self.declared
+        if undeclared:
+            name = sorted(undeclared)[0]
+            raise Invalid(name, f"is not a field of subject type '{self.subject_type}'")
+        clean: dict[str, str] = {}
+        index: dict[str, str] = {}
+        for spec in self.specs:
+            value = values.get(spec.id)
+            if value is None or value == "":
+                if spec.required:
+                    raise Invalid(spec.id, "is required")
+                continue
+            limit = spec.max_length or DEFAULT_MAX_LENGTH
+            if len(value) > limit:
+                raise Invalid(spec.id, f"is longer than {limit} characters")
+            clean[spec.id] = value
+            if spec.searchable:
+                try:
+                    index[spec.id] = normalise_for_index(spec.type.value, value)
+                except InvalidValue as exc:
+                    raise Invalid(spec.id, str(exc)) from None
+        # 128 random bits as the pseudonymous id: nothing about the person in it.
+        return NewSubject(
+            os.urandom(16).hex(), self.subject_type, self.policy_version, clean, index
+        )
 
 
 def register(
@@ -61,7 +74,8 @@ def register(
     All or nothing: one bad record stores none. Each subject gets an audit entry
     naming the fields stored, never their values.
     """
-    new = [_new_subject(policy, subject_type, r) for r in records]
+    check = _RecordChecker(policy, subject_type)
+    new = [check(r) for r in records]
     with uow:
         if uow.tenants.get(policy.tenant) is None:
             raise NotFound(f"tenant '{policy.tenant}' does not exist")

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, tuple_, update
 
 from baomat.store import crypto
+from baomat.store.bulk import insert_rows
 from baomat.store.tables import data_keys, key_events
 
 
@@ -74,7 +75,7 @@ class KeyStore:
         ]
         if rows:
             with self.engine.begin() as conn:
-                conn.execute(insert(data_keys), rows)
+                insert_rows(conn, data_keys, rows)
         return keys
 
     def get(self, tenant: str, subject_id: str) -> bytes | None:
