@@ -157,6 +157,7 @@ def run(quick: bool, out: TextIO) -> None:
             out.write(f"BENCH store.baomat_s {ours:.3f} s\n")
             out.write(f"BENCH store.plain_sql_s {baseline:.3f} s\n")
             out.write(f"BENCH store.overhead_ratio {ours / baseline:.2f} ratio\n")
+            out.flush()
 
             start = time.perf_counter()
             checked, broken = audit.verify(app.uow())
