@@ -11,7 +11,11 @@ change it, complaints, changes, security, and when the policy last changed.
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from typing import Literal
+
+import yaml
 
 from baomat.policy.model import (
     ComplaintDeadline,
@@ -25,151 +29,18 @@ from baomat.policy.model import (
 
 Lang = Literal["vi", "en"]
 
-_LABELS: dict[str, dict[Lang, str]] = {
-    "title": {"vi": "Chính sách bảo vệ dữ liệu cá nhân", "en": "Privacy policy"},
-    "who": {"vi": "Đơn vị thu thập và quản lý dữ liệu", "en": "Who collects and manages your data"},
-    "address": {"vi": "Địa chỉ", "en": "Address"},
-    "tax_code": {"vi": "Mã số thuế", "en": "Tax code"},
-    "contact_unit": {"vi": "Bộ phận liên hệ", "en": "Contact"},
-    "phones": {"vi": "Điện thoại", "en": "Phone"},
-    "emails": {"vi": "Email", "en": "Email"},
-    "website": {"vi": "Trang web", "en": "Website"},
-    "representative": {"vi": "Người đại diện theo pháp luật", "en": "Legal representative"},
-    "data": {"vi": "Dữ liệu chúng tôi thu thập", "en": "Data we collect"},
-    "required": {"vi": "bắt buộc", "en": "required"},
-    "optional": {"vi": "không bắt buộc", "en": "optional"},
-    "sensitive": {"vi": "NHẠY CẢM", "en": "SENSITIVE"},
-    "sensitive_note": {
-        "vi": "Dữ liệu đánh dấu NHẠY CẢM là dữ liệu cá nhân nhạy cảm theo pháp luật Việt Nam.",
-        "en": "Data marked SENSITIVE is sensitive personal data under Vietnamese law.",
-    },
-    "purposes": {"vi": "Mục đích sử dụng dữ liệu", "en": "Why we use your data"},
-    "legal_basis": {"vi": "Cơ sở pháp lý", "en": "Legal basis"},
-    "consent": {"vi": "Sự đồng ý", "en": "Consent"},
-    "data_used": {"vi": "Dữ liệu sử dụng", "en": "Data used"},
-    "channels": {"vi": "Kênh liên lạc", "en": "Channels"},
-    "recipients": {"vi": "Ai được nhận dữ liệu của bạn", "en": "Who may receive your data"},
-    "no_recipients": {
-        "vi": "Chúng tôi không chia sẻ dữ liệu của bạn với bên nào khác.",
-        "en": "We share your data with no one else.",
-    },
-    "all_data": {"vi": "toàn bộ dữ liệu", "en": "all data"},
-    "under_contract": {"vi": "theo hợp đồng", "en": "under contract"},
-    "on_request_only": {"vi": "chỉ khi có yêu cầu chính thức", "en": "only on a formal request"},
-    "abroad": {"vi": "chuyển ra nước ngoài", "en": "sent abroad"},
-    "retention": {"vi": "Thời gian lưu trữ", "en": "How long we keep your data"},
-    "applies_to": {"vi": "áp dụng cho", "en": "applies to"},
-    "at_least": {"vi": "tối thiểu", "en": "at least"},
-    "at_most": {"vi": "tối đa", "en": "at most"},
-    "access": {"vi": "Xem và chỉnh sửa dữ liệu của bạn", "en": "Seeing and changing your data"},
-    "how": {"vi": "Cách thực hiện", "en": "How"},
-    "identity": {"vi": "Xác minh danh tính", "en": "Identity check"},
-    "rights": {"vi": "Bạn có quyền", "en": "You may"},
-    "complaints": {"vi": "Khiếu nại", "en": "Complaints"},
-    "deadline": {"vi": "Thời hạn trả lời", "en": "Answered within"},
-    "steps": {"vi": "Cách giải quyết", "en": "How complaints are settled"},
-    "changes": {"vi": "Thay đổi chính sách", "en": "Changes to this policy"},
-    "security": {"vi": "Bảo vệ dữ liệu", "en": "How we protect your data"},
-    "breach_authority": {
-        "vi": "Khi xảy ra sự cố lộ, mất dữ liệu, chúng tôi báo cho cơ quan có thẩm quyền.",
-        "en": "If your data is leaked or lost, we report it to the authorities.",
-    },
-    "breach_subjects": {
-        "vi": "Khi xảy ra sự cố lộ, mất dữ liệu, chúng tôi thông báo cho bạn.",
-        "en": "If your data is leaked or lost, we tell you.",
-    },
-    "no_tracking": {
-        "vi": "Không có bên thứ ba nào theo dõi bạn trên trang của chúng tôi.",
-        "en": "No third party tracks you on our pages.",
-    },
-    "tracking": {
-        "vi": "Trang của chúng tôi có công cụ theo dõi của bên thứ ba.",
-        "en": "Our pages carry third-party tracking.",
-    },
-    "last_updated": {"vi": "Cập nhật lần cuối", "en": "Last updated"},
-    "version": {"vi": "phiên bản", "en": "version"},
-    # enum values, keyed by their value in the policy file
-    "consent.opt_in": {"vi": "chỉ khi bạn đồng ý", "en": "only if you agree"},
-    "consent.not_needed": {"vi": "không cần", "en": "not needed"},
-    "basis.consent": {"vi": "sự đồng ý của bạn", "en": "your consent"},
-    "basis.contract": {"vi": "thực hiện hợp đồng với bạn", "en": "our contract with you"},
-    "basis.legal_obligation": {"vi": "nghĩa vụ theo pháp luật", "en": "a legal obligation"},
-    "basis.vital_interest": {
-        "vi": "bảo vệ tính mạng, sức khỏe",
-        "en": "protecting life and health",
-    },
-    "basis.public_interest": {"vi": "lợi ích công cộng", "en": "the public interest"},
-    "basis.state_function": {"vi": "hoạt động của cơ quan nhà nước", "en": "state functions"},
-    "kind.internal": {"vi": "bộ phận nội bộ", "en": "internal department"},
-    "kind.processor": {"vi": "bên xử lý dữ liệu", "en": "processor"},
-    "kind.partner": {"vi": "đối tác", "en": "partner"},
-    "kind.state_agency": {"vi": "cơ quan nhà nước", "en": "state agency"},
-    "kind.integrated_third_party": {"vi": "bên thứ ba tích hợp", "en": "integrated third party"},
-    "unit.hours": {"vi": "giờ", "en": "hour|hours"},
-    "unit.days": {"vi": "ngày", "en": "day|days"},
-    "unit.working_days": {"vi": "ngày làm việc", "en": "working day|working days"},
-    "unit.months": {"vi": "tháng", "en": "month|months"},
-    "unit.years": {"vi": "năm", "en": "year|years"},
-    "trigger.until_cancelled": {
-        "vi": "cho đến khi bạn hủy tài khoản hoặc yêu cầu hủy",
-        "en": "until you cancel your account or ask us to",
-    },
-    "trigger.after_closure": {
-        "vi": "thêm {period} sau khi tài khoản đóng",
-        "en": "for {period} after your account is closed",
-    },
-    "trigger.while_needed": {
-        "vi": "trong thời gian còn cần cho mục đích sử dụng, xem xét lại mỗi {review}",
-        "en": "as long as it is needed, reviewed every {review}",
-    },
-    "mode.self_service": {"vi": "bạn tự thực hiện", "en": "yourself"},
-    "mode.assisted": {"vi": "qua nhân viên của chúng tôi", "en": "through our staff"},
-    "mode.both": {"vi": "tự thực hiện hoặc qua nhân viên", "en": "yourself or through our staff"},
-    "proof.login": {"vi": "đăng nhập tài khoản", "en": "signing in to your account"},
-    "proof.verified_by_staff": {"vi": "nhân viên xác minh", "en": "checked by our staff"},
-    "proof.legal_right": {
-        "vi": "chứng minh quyền hợp pháp đối với dữ liệu",
-        "en": "proof of your legal right to the data",
-    },
-    "right.access": {"vi": "xem", "en": "see"},
-    "right.export": {"vi": "tải về", "en": "export"},
-    "right.correct": {"vi": "chỉnh sửa", "en": "correct"},
-    "right.delete": {"vi": "xóa", "en": "delete"},
-    "right.withdraw": {"vi": "rút lại sự đồng ý", "en": "withdraw consent"},
-    "right.restrict": {"vi": "hạn chế xử lý", "en": "restrict processing"},
-    "right.object": {"vi": "phản đối xử lý", "en": "object to processing"},
-    "channel.hotline": {"vi": "Đường dây nóng", "en": "Hotline"},
-    "channel.email": {"vi": "Email", "en": "Email"},
-    "channel.post": {"vi": "Thư", "en": "Post"},
-    "channel.in_person": {"vi": "Trực tiếp", "en": "In person"},
-    "channel.web": {"vi": "Trang web", "en": "Website"},
-    "via.email": {"vi": "email", "en": "email"},
-    "via.post": {"vi": "thư", "en": "post"},
-    "via.phone": {"vi": "điện thoại", "en": "phone"},
-    "via.sms": {"vi": "tin nhắn SMS", "en": "SMS"},
-    "via.web": {"vi": "trang web", "en": "website"},
-    "via.app": {"vi": "ứng dụng", "en": "app"},
-    "step.negotiation": {"vi": "thương lượng", "en": "negotiation"},
-    "step.mediation": {"vi": "hòa giải", "en": "mediation"},
-    "step.court": {"vi": "tòa án", "en": "court"},
-    "change.email_on_material_change": {
-        "vi": "Khi có thay đổi quan trọng, chúng tôi gửi email báo cho bạn.",
-        "en": "We email you about every material change.",
-    },
-    "change.continued_use": {
-        "vi": "Thay đổi được đăng trên trang; tiếp tục sử dụng dịch vụ là chấp nhận thay đổi.",
-        "en": "Changes are posted on the site; using the service afterwards accepts them.",
-    },
-    "change.fresh_consent": {
-        "vi": "Khi chính sách thay đổi, chúng tôi xin lại sự đồng ý của bạn.",
-        "en": "When the policy changes, we ask for your consent again.",
-    },
-}
+
+@cache
+def _labels() -> dict[str, dict[str, str]]:
+    """The notice's labels in both languages, from `baomat/data/labels/notice.yaml`."""
+    text = (resources.files("baomat") / "data" / "labels" / "notice.yaml").read_text("utf-8")
+    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return loaded
 
 
 def label(key: str, lang: Lang) -> str:
     """("deadline", "vi") -> "Thời hạn trả lời"."""
-    return _LABELS[key][lang]
+    return _labels()[key][lang]
 
 
 def render(policy: Policy, lang: Lang) -> str:

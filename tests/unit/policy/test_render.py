@@ -11,7 +11,7 @@ import yaml
 
 from baomat.policy.loader import load_policy
 from baomat.policy.model import Policy
-from baomat.policy.render import _LABELS, render
+from baomat.policy.render import _labels, render
 
 ROOT = Path(__file__).resolve().parents[3]
 VALID = ROOT / "tests" / "data" / "valid_minimal.yaml"
@@ -110,12 +110,12 @@ def test_the_vietnamese_notice_uses_vietnamese_labels_and_dates(vietnamese: str)
 
 
 def test_the_english_notice_carries_no_vietnamese_label(english: str) -> None:
-    for texts in _LABELS.values():
+    for texts in _labels().values():
         assert texts["vi"] not in english or texts["vi"] == texts["en"]
 
 
 def test_every_label_has_both_languages() -> None:
-    assert all(texts["vi"] and texts["en"] for texts in _LABELS.values())
+    assert all(texts["vi"] and texts["en"] for texts in _labels().values())
 
 
 def test_a_policy_without_recipients_says_it_shares_with_no_one() -> None:
