@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from faker import Faker
 from sqlalchemy import text
 
 from baomat.bootstrap import App
 from baomat.policy.model import Policy
 from baomat.services import audit, subjects
+from baomat.store.audit_log import AuditLog
 from tests.integration.shop import AT
 
 
@@ -91,5 +93,20 @@ def test_a_failed_use_case_leaves_neither_change_nor_audit(app: App, shop: Polic
         raise AssertionError("a record without its required email was stored")
     after, broken = audit.verify(app.uow())
     assert (after, broken) == (before, None)
+    with app.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM subjects")).scalar_one() == 0
+
+
+def test_a_rolled_back_registration_leaves_no_data_key_behind(
+    app: App, shop: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_args: object) -> int:
+        raise RuntimeError("the audit append failed")
+
+    monkeypatch.setattr(AuditLog, "append", fail)
+    with pytest.raises(RuntimeError, match="audit append failed"):
+        subjects.register(app.uow(), shop, "member", _members(3), "test", AT)
+    with app.keystore_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM data_keys")).scalar_one() == 0
     with app.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM subjects")).scalar_one() == 0

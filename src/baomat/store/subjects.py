@@ -54,14 +54,17 @@ class SubjectRepository:
         self.conn = conn
         self.keystore = keystore
         self.index = index
+        self.new_keys: dict[str, list[str]] = {}
+        """Subjects (by tenant) whose data keys this unit of work created: shredded on rollback."""
 
     def add_many(self, tenant: str, new: Sequence[NewSubject], at: dt.datetime) -> None:
         """Stores subjects with their encrypted values in one batch.
 
-        Data keys are created in the key store first: if this transaction then
-        rolls back, an orphan key decrypts nothing and is harmless.
+        Data keys are created (and committed) in the key store first; should
+        this transaction roll back, the unit of work shreds them again.
         """
         keys = self.keystore.create(tenant, [s.id for s in new])
+        self.new_keys.setdefault(tenant, []).extend(keys)
         subject_rows = []
         value_rows = []
         digest = self.index.digest

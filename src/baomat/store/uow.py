@@ -50,6 +50,12 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._committed and self._tx.is_active:
-            self._tx.rollback()
-        self.conn.close()
+        try:
+            if not self._committed:
+                if self._tx.is_active:
+                    self._tx.rollback()
+                # The key store is another database: undo its part by hand.
+                for tenant, subject_ids in self.subjects.new_keys.items():
+                    self.keystore.shred(tenant, subject_ids)
+        finally:
+            self.conn.close()
