@@ -95,26 +95,36 @@ Row = tuple[int, str, str, str, str | None, str, str | None, str, str, str, str]
 
 
 def verify_chain(
-    tenant: str, rows: Iterable[Row], head_seq: int, head_hash: str
+    tenant: str,
+    rows: Iterable[Row],
+    head_seq: int,
+    head_hash: str | None,
+    *,
+    start_seq: int = 1,
+    start_prev: str = GENESIS,
 ) -> tuple[int, Break | None]:
-    """Rows in seq order → (rows checked, the first broken link or None).
+    """Rows `start_seq`..`head_seq` in order → (rows checked, the first broken link or None).
 
     Tells apart an edited entry (its hash no longer matches its contents), a
     deleted one (a gap in seq), a reordered or replaced one (its prev_hash is
     not the hash of the entry before it) and a deleted tail (the chain stops
-    short of the head kept on the tenant row). The canonical text is joined
-    inline, as `canonical_text` joins it, since this loop is the whole cost.
+    short of the head kept on the tenant row). A slice of a chain starts from
+    the stored hash of the entry before it (`start_prev`) and, when it is not
+    the last slice, has no head hash to meet (`head_hash=None`): the next
+    slice checks that link. The canonical text is joined inline, as
+    `canonical_text` joins it, since this loop is the whole cost.
     """
     sha256, join = hashlib.sha256, _SEP.join
-    expected_seq = 1
-    prev = GENESIS
+    expected_seq = start_seq
+    prev = start_prev
     for seq, at, actor, action, subject, fields, purpose, outcome, detail, prev_hash, h in rows:
+        checked = expected_seq - start_seq
         if seq != expected_seq:
-            return expected_seq - 1, Break(
+            return checked, Break(
                 tenant, expected_seq, f"is missing: the chain jumps to entry {seq}"
             )
         if prev_hash != prev:
-            return seq, Break(
+            return checked + 1, Break(
                 tenant, seq, "does not follow the entry before it (reordered or replaced)"
             )
         text = join(
@@ -122,14 +132,16 @@ def verify_chain(
              outcome, detail, prev_hash)
         )  # fmt: skip
         if sha256(text.encode()).hexdigest() != h:
-            return seq, Break(tenant, seq, "was edited: its hash does not match its contents")
+            return checked + 1, Break(
+                tenant, seq, "was edited: its hash does not match its contents"
+            )
         prev = h
         expected_seq += 1
-    checked = expected_seq - 1
-    if checked != head_seq or prev != head_hash:
+    checked = expected_seq - start_seq
+    if expected_seq - 1 != head_seq or (head_hash is not None and prev != head_hash):
         return checked, Break(
             tenant,
             expected_seq,
-            f"is missing: the chain ends at entry {checked} but its head says {head_seq}",
+            f"is missing: the chain ends at entry {expected_seq - 1} but its head says {head_seq}",
         )
     return checked, None

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, select, update
 
 from baomat.domain.audit import (
     AuditEvent,
     Break,
-    Row,
     canonical_text,
     canonical_time,
     encode_detail,
     encode_fields,
     entry_hash,
-    verify_chain,
 )
+from baomat.store.audit_verify import verify_all
 from baomat.store.bulk import insert_rows
 from baomat.store.tables import audit_entries, tenants
 
@@ -92,45 +91,4 @@ class AuditLog:
 
     def verify(self, tenant: str | None = None) -> tuple[int, Break | None]:
         """Checks every chain (or one tenant's) → (entries checked, first break or None)."""
-        query = select(tenants.c.id, tenants.c.audit_seq, tenants.c.audit_head).order_by(
-            tenants.c.id
-        )
-        if tenant is not None:
-            query = query.where(tenants.c.id == tenant)
-        heads = self.conn.execute(query).all()
-        checked = 0
-        for tenant_id, head_seq, head_hash in heads:
-            rows = self._rows(tenant_id)
-            try:
-                count, broken = verify_chain(tenant_id, rows, int(head_seq), head_hash)
-            finally:
-                rows.close()  # releases the server-side cursor when verify stops early
-            checked += count
-            if broken is not None:
-                return checked, broken
-        return checked, None
-
-    def _rows(self, tenant: str) -> Generator[Row, None, None]:
-        c = audit_entries.c
-        result = self.conn.execution_options(yield_per=20_000).execute(
-            select(
-                c.seq,
-                c.at,
-                c.actor,
-                c.action,
-                c.subject,
-                c.fields,
-                c.purpose,
-                c.outcome,
-                c.detail,
-                c.prev_hash,
-                c.hash,
-            )
-            .where(c.tenant_id == tenant)
-            .order_by(c.seq)
-        )
-        try:
-            for partition in result.partitions():
-                yield from partition
-        finally:
-            result.close()
+        return verify_all(self.conn, tenant)

@@ -9,13 +9,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
-def make_engine(url: str, *, secure_delete: bool = False) -> Engine:
+def make_engine(url: str, *, secure_delete: bool = False, read_only: bool = False) -> Engine:
     """`sqlite:///x.sqlite3` or `postgresql+psycopg://...` → an Engine.
 
     On SQLite, transactions begin IMMEDIATE so that two writers never both read
     the audit head and then collide; foreign keys are enforced; WAL lets readers
     run beside the writer. `secure_delete` overwrites deleted rows, which the key
     store needs so that a shredded data key does not linger in free pages.
+    `read_only` engines begin plain (deferred) transactions, so that readers
+    never wait for a writer's lock.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -38,6 +40,6 @@ def make_engine(url: str, *, secure_delete: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
