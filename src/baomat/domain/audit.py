@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 GENESIS = "0" * 64
@@ -90,8 +90,13 @@ class Break:
         return f"tenant {self.tenant}: audit entry {self.seq}: {self.reason}"
 
 
-Row = tuple[int, str, str, str, str | None, str, str | None, str, str, str, str]
-"""(seq, at, actor, action, subject, fields, purpose, outcome, detail, prev_hash, hash)."""
+Row = tuple[int, str, str, str, str | None, str, str | None, str, str, str]
+"""(seq, at, actor, action, subject, fields, purpose, outcome, detail, hash).
+
+No prev_hash: verification joins in the hash it expects (the previous
+entry's), so a changed link shows as a mismatch at once; `stored_prev` is
+asked only then, to tell a reordered entry from an edited one.
+"""
 
 
 def verify_chain(
@@ -99,6 +104,7 @@ def verify_chain(
     rows: Iterable[Row],
     head_seq: int,
     head_hash: str | None,
+    stored_prev: Callable[[int], str | None],
     *,
     start_seq: int = 1,
     start_prev: str = GENESIS,
@@ -106,35 +112,33 @@ def verify_chain(
     """Rows `start_seq`..`head_seq` in order → (rows checked, the first broken link or None).
 
     Tells apart an edited entry (its hash no longer matches its contents), a
-    deleted one (a gap in seq), a reordered or replaced one (its prev_hash is
-    not the hash of the entry before it) and a deleted tail (the chain stops
-    short of the head kept on the tenant row). A slice of a chain starts from
-    the stored hash of the entry before it (`start_prev`) and, when it is not
-    the last slice, has no head hash to meet (`head_hash=None`): the next
-    slice checks that link. The canonical text is joined inline, as
+    deleted one (a gap in seq), a reordered or replaced one (the prev_hash it
+    stores is not the hash of the entry before it) and a deleted tail (the
+    chain stops short of the head kept on the tenant row). A slice of a chain
+    starts from the stored hash of the entry before it (`start_prev`) and,
+    when it is not the last slice, has no head hash to meet (`head_hash=None`):
+    the next slice checks that link. The canonical text is joined inline, as
     `canonical_text` joins it, since this loop is the whole cost.
     """
     sha256, join = hashlib.sha256, _SEP.join
     expected_seq = start_seq
     prev = start_prev
-    for seq, at, actor, action, subject, fields, purpose, outcome, detail, prev_hash, h in rows:
-        checked = expected_seq - start_seq
+    for seq, at, actor, action, subject, fields, purpose, outcome, detail, h in rows:
         if seq != expected_seq:
-            return checked, Break(
+            return expected_seq - start_seq, Break(
                 tenant, expected_seq, f"is missing: the chain jumps to entry {seq}"
-            )
-        if prev_hash != prev:
-            return checked + 1, Break(
-                tenant, seq, "does not follow the entry before it (reordered or replaced)"
             )
         text = join(
             (tenant, str(seq), at, actor, action, subject or "", fields, purpose or "",
-             outcome, detail, prev_hash)
+             outcome, detail, prev)
         )  # fmt: skip
         if sha256(text.encode()).hexdigest() != h:
-            return checked + 1, Break(
-                tenant, seq, "was edited: its hash does not match its contents"
-            )
+            checked = expected_seq - start_seq + 1
+            if stored_prev(seq) != prev:
+                reason = "does not follow the entry before it (reordered or replaced)"
+            else:
+                reason = "was edited: its hash does not match its contents"
+            return checked, Break(tenant, seq, reason)
         prev = h
         expected_seq += 1
     checked = expected_seq - start_seq

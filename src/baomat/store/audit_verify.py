@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -28,7 +28,7 @@ SLICE_MIN = 25_000
 _c = audit_entries.c
 _COLUMNS = (
     _c.seq, _c.at, _c.actor, _c.action, _c.subject, _c.fields, _c.purpose,
-    _c.outcome, _c.detail, _c.prev_hash, _c.hash,
+    _c.outcome, _c.detail, _c.hash,
 )  # fmt: skip
 
 
@@ -52,7 +52,9 @@ def verify_all(
             count, broken = _verify_forked(conn, tenant_id, slices, head_hash)
         else:
             rows = _driver_rows(conn, _range(tenant_id, 1, None))
-            count, broken = verify_chain(tenant_id, rows, int(head_seq), head_hash)
+            count, broken = verify_chain(
+                tenant_id, rows, int(head_seq), head_hash, _stored_prev(conn, tenant_id)
+            )
             rows.close()
         checked += count
         if broken is not None:
@@ -112,12 +114,24 @@ def _verify_slice(
             rows = _driver_rows(conn, _range(tenant, lo, hi))
             try:
                 return verify_chain(
-                    tenant, rows, hi, head_hash, start_seq=lo, start_prev=start_prev
-                )
+                    tenant, rows, hi, head_hash, _stored_prev(conn, tenant),
+                    start_seq=lo, start_prev=start_prev,
+                )  # fmt: skip
             finally:
                 rows.close()
     finally:
         engine.dispose()
+
+
+def _stored_prev(conn: Connection, tenant: str) -> Callable[[int], str | None]:
+    """Looks up the prev_hash an entry stores; asked only about a broken entry."""
+
+    def lookup(seq: int) -> str | None:
+        return conn.execute(
+            select(_c.prev_hash).where(_c.tenant_id == tenant, _c.seq == seq)
+        ).scalar_one_or_none()
+
+    return lookup
 
 
 def _range(tenant: str, lo: int, hi: int | None) -> Select[Any]:
