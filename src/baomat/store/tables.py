@@ -121,6 +121,49 @@ tombstones = Table(
     Column("reason", String(64), nullable=False),
 )
 
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(32), primary_key=True),
+    # SHA-256 of the secret: API keys are 256 random bits, so a slow password
+    # hash would add latency to every call and no safety.
+    Column("secret_sha256", String(64), nullable=False),
+    Column("label", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+    # A key names only its own random id; the id finds the tenant.
+    Index("ix_api_keys_id", "id", unique=True),
+)
+
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+)
+"""Staff log in by account id; roles: admin, dpo, support, auditor (Argon2 hashes)."""
+
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("subject_id", String(ID), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("reference", String(128), nullable=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    Column("released_at", DateTime(timezone=True), nullable=True),
+    Index("ix_legal_holds_subject", "tenant_id", "subject_id"),
+)
+"""An open complaint, authority request or incident: the subject may not be purged."""
+
 audit_entries = Table(
     "audit_entries",
     metadata,
