@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 
 from baomat import bootstrap
-from baomat.cli import policy
+from baomat.cli import policy, retention
+from baomat.cli._common import CLI_ACTOR, plain_errors
 from baomat.config import Settings
-from baomat.domain.errors import DomainError
-from baomat.policy.errors import PolicyError
 from baomat.policy.loader import load_policy
 from baomat.services import audit, keys, tenants
-from baomat.store.crypto import CryptoError
 
 app = typer.Typer(
     name="baomat",
@@ -32,33 +28,11 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(policy.app, name="policy")
+app.add_typer(retention.app, name="retention")
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-CLI_ACTOR = "cli:" + os.environ.get("USER", "operator")
-
-
-def plain_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turns the errors a user can cause into one line and exit code 2."""
-
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except (DomainError, CryptoError, OSError) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
-        except PolicyError as exc:
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def default_examples() -> Path | None:

@@ -148,9 +148,28 @@ def erase(
             raise NotFound("subject not found")
         if record.status == "erased":
             raise Conflict("subject: already erased")
+        holds = uow.holds.open_for(tenant, subject_id)
+        if holds:
+            reasons = ", ".join(sorted({h.reason for h in holds}))
+            raise Conflict(f"subject: a legal hold ({reasons}) keeps the data until it is released")
         uow.keystore.shred(tenant, [subject_id])
         uow.subjects.erase(tenant, subject_id, at, reason)
         uow.audit.append(
             tenant, [AuditEvent(actor, "subject.erase", subject_id, detail={"reason": reason})], at
         )
+        uow.commit()
+
+
+def close_account(
+    uow: UnitOfWork, tenant: str, subject_id: str, actor: str, at: dt.datetime
+) -> None:
+    """Marks a subject's account closed: retention periods that run from closure start now."""
+    with uow:
+        record = uow.subjects.get(tenant, subject_id)
+        if record is None or record.status == "erased":
+            raise NotFound("subject not found")
+        if record.closed_at is not None:
+            raise Conflict("subject: the account is already closed")
+        uow.subjects.close(tenant, subject_id, at)
+        uow.audit.append(tenant, [AuditEvent(actor, "subject.close", subject_id)], at)
         uow.commit()

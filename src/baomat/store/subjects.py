@@ -145,6 +145,13 @@ class SubjectRepository:
         )
         return [r[0] for r in rows]
 
+    def close(self, tenant: str, subject_id: str, at: dt.datetime) -> None:
+        self.conn.execute(
+            update(subjects)
+            .where(subjects.c.tenant_id == tenant, subjects.c.id == subject_id)
+            .values(status="closed", closed_at=at, updated_at=at)
+        )
+
     def erase(self, tenant: str, subject_id: str, at: dt.datetime, reason: str) -> None:
         """Deletes the values and consent evidence, marks the subject erased, keeps a tombstone.
 

@@ -10,6 +10,8 @@ docs/decisions/001-key-storage-and-crypto-shredding.md).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -23,7 +25,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -32,6 +36,32 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every database.
+
+    SQLite keeps no offset: without this, a time written in +07 would read
+    back seven hours off. A naive datetime is refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored; give it a time zone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -45,7 +75,7 @@ tenants = Table(
     Column("name", Text, nullable=False),
     Column("law_profile", String(64), nullable=False),
     Column("current_version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     # Head of the tenant's audit chain. Updating it in the same transaction as
     # each append serialises appends per tenant and lets verify notice a
     # truncated tail.
@@ -61,7 +91,7 @@ policy_versions = Table(
     Column("document", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("last_updated", Date, nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=False),
     Column("published_by", String(128), nullable=False),
     ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
 )
@@ -74,10 +104,10 @@ subjects = Table(
     Column("subject_type", String(64), nullable=False),
     Column("policy_version", Integer, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("closed_at", DateTime(timezone=True), nullable=True),
-    Column("erased_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Column("erased_at", UtcDateTime(), nullable=True),
     ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
 )
 
@@ -104,8 +134,8 @@ consents = Table(
     Column("text_sha256", String(64), nullable=False),
     Column("language", String(8), nullable=False),
     Column("channel", String(16), nullable=False),
-    Column("given_at", DateTime(timezone=True), nullable=False),
-    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    Column("given_at", UtcDateTime(), nullable=False),
+    Column("withdrawn_at", UtcDateTime(), nullable=True),
     # Client IP and user agent are personal data: kept encrypted like fields.
     Column("evidence", LargeBinary, nullable=True),
     ForeignKeyConstraint(["tenant_id", "subject_id"], ["subjects.tenant_id", "subjects.id"]),
@@ -117,7 +147,7 @@ tombstones = Table(
     metadata,
     Column("tenant_id", String(TENANT), primary_key=True),
     Column("subject_id", String(ID), primary_key=True),
-    Column("erased_at", DateTime(timezone=True), nullable=False),
+    Column("erased_at", UtcDateTime(), nullable=False),
     Column("reason", String(64), nullable=False),
 )
 
@@ -130,8 +160,8 @@ api_keys = Table(
     # hash would add latency to every call and no safety.
     Column("secret_sha256", String(64), nullable=False),
     Column("label", String(128), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
     ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
     # A key names only its own random id; the id finds the tenant.
     Index("ix_api_keys_id", "id", unique=True),
@@ -144,8 +174,8 @@ staff_accounts = Table(
     Column("id", String(64), primary_key=True),
     Column("role", String(16), nullable=False),
     Column("password_hash", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("disabled_at", UtcDateTime(), nullable=True),
     ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
 )
 """Staff log in by account id; roles: admin, dpo, support, auditor (Argon2 hashes)."""
@@ -158,8 +188,8 @@ legal_holds = Table(
     Column("subject_id", String(ID), nullable=False),
     Column("reason", String(32), nullable=False),
     Column("reference", String(128), nullable=False),
-    Column("placed_at", DateTime(timezone=True), nullable=False),
-    Column("released_at", DateTime(timezone=True), nullable=True),
+    Column("placed_at", UtcDateTime(), nullable=False),
+    Column("released_at", UtcDateTime(), nullable=True),
     Index("ix_legal_holds_subject", "tenant_id", "subject_id"),
 )
 """An open complaint, authority request or incident: the subject may not be purged."""
@@ -201,7 +231,7 @@ key_events = Table(
     "key_events",
     keystore_metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("action", String(32), nullable=False),
     Column("master_key_id", String(16), nullable=False),
     Column("detail", Text, nullable=False),

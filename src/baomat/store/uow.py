@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 
 from baomat.store import crypto
 from baomat.store.audit_log import AuditLog
+from baomat.store.holds import LegalHoldRepository
 from baomat.store.keystore import KeyStore
 from baomat.store.subjects import SubjectRepository
 from baomat.store.tenants import TenantRepository
@@ -24,6 +25,7 @@ class UnitOfWork:
     tenants: TenantRepository
     subjects: SubjectRepository
     audit: AuditLog
+    holds: LegalHoldRepository
 
     def __init__(self, engine: Engine, keystore: KeyStore, index: crypto.BlindIndex) -> None:
         self._engine = engine
@@ -38,6 +40,7 @@ class UnitOfWork:
         self.tenants = TenantRepository(self.conn)
         self.subjects = SubjectRepository(self.conn, self.keystore, self._index)
         self.audit = AuditLog(self.conn)
+        self.holds = LegalHoldRepository(self.conn)
         return self
 
     def commit(self) -> None:
