@@ -50,6 +50,8 @@ class WorkingDays(Protocol):
 
     def add_working_days(self, day: dt.date, n: int, /) -> dt.date: ...
 
+    def __hash__(self) -> int: ...  # counts may be cached per calendar
+
 
 @functools.cache
 def vietnam_tz() -> dt.tzinfo:

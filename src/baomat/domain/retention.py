@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import StrEnum
 from typing import Protocol
 
-from baomat.domain.periods import WorkingDays, due
+from baomat.domain.periods import WorkingDays, due, vietnam_tz
 
 
 class Action(StrEnum):
@@ -84,8 +85,22 @@ class Verdict:
     due: dt.datetime | None
 
 
+_VN = vietnam_tz()
+
+
 def _after(start: dt.datetime, period: Period, calendar: WorkingDays) -> dt.datetime:
-    return due(start, period.amount, str(period.unit), calendar)
+    unit = str(period.unit)
+    if unit == "hours":
+        return due(start, period.amount, unit, calendar)
+    # For day-based units the end depends only on the day of the event in
+    # Vietnam (Civil Code Art. 147.2), and a sweep meets the same days again
+    # and again: one count per (day, period) is enough.
+    return _after_day(start.astimezone(_VN).date(), period.amount, unit, calendar)
+
+
+@lru_cache(maxsize=1 << 16)
+def _after_day(day: dt.date, amount: int, unit: str, calendar: WorkingDays) -> dt.datetime:
+    return due(dt.datetime.combine(day, dt.time(12), _VN), amount, unit, calendar)
 
 
 def _describe(period: Period) -> str:
