@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, text
 from baomat import bootstrap
 from baomat.bootstrap import App
 from baomat.config import Settings
-from baomat.domain.errors import Invalid, NotFound
+from baomat.domain.decision import Denied
+from baomat.domain.errors import NotFound
 from baomat.policy.model import Policy
 from baomat.services import keys, subjects
 from baomat.store import crypto
@@ -27,7 +28,8 @@ def _register(app: App, shop: Policy, record: dict[str, str] = MEMBER) -> str:
 def test_values_round_trip_through_the_store(app: App, shop: Policy) -> None:
     sid = _register(app, shop)
     got = subjects.read(app.uow(), shop, sid, ["full_name", "email"], "service", "test", AT)
-    assert got == {"full_name": MEMBER["full_name"], "email": MEMBER["email"]}
+    # Emails are stored in their validated form: the domain lower-cased, the local part as typed.
+    assert got == {"full_name": MEMBER["full_name"], "email": "Ngoc.Tran@example.vn"}
 
 
 def test_no_plaintext_reaches_the_database(app: App, shop: Policy) -> None:
@@ -49,7 +51,7 @@ def test_searchable_fields_are_found_by_normalised_value(app: App, shop: Policy)
 
 def test_reading_outside_the_purpose_is_refused_and_audited(app: App, shop: Policy) -> None:
     sid = _register(app, shop)
-    with pytest.raises(Invalid, match="phone not used by purpose 'marketing_email'"):
+    with pytest.raises(Denied, match="phone not used by purpose 'marketing_email'"):
         subjects.read(app.uow(), shop, sid, ["phone"], "marketing_email", "test", AT)
     with app.uow() as uow:
         last = uow.audit.entries("shop", subject=sid)[-1]

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple, Protocol
 
+from baomat.domain.validators import NAMED_VALIDATORS
 from baomat.policy.errors import Loc
 from baomat.policy.model import (
     SENSITIVE_CATEGORIES,
@@ -136,6 +137,14 @@ def _fields(policy: Policy) -> Iterator[Finding]:
                 )
             if spec.type is DataType.CHOICE and not spec.choices:
                 yield Finding((*loc, "choices"), f"{name} has type 'choice' but lists no choices")
+            known = NAMED_VALIDATORS.get(spec.type.value, frozenset())
+            if spec.validator is not None and spec.validator not in known:
+                names = ", ".join(sorted(known)) or "none"
+                yield Finding(
+                    (*loc, "validator"),
+                    f"{name} names validator '{spec.validator}', which type "
+                    f"'{spec.type.value}' does not know (known: {names})",
+                )
 
 
 def _declares(types: Iterable[SubjectType]) -> set[str]:

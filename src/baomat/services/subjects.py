@@ -7,14 +7,14 @@ import os
 from collections.abc import Mapping, Sequence
 
 from baomat.domain.audit import AuditEvent
+from baomat.domain.decision import NOT_FOUND_REASONS, Denied
 from baomat.domain.errors import Conflict, Invalid, NotFound
 from baomat.domain.normalise import InvalidValue, normalise_for_index
+from baomat.domain.validators import validate
 from baomat.policy.model import Policy
+from baomat.services import decisions
 from baomat.store.subjects import NewSubject
 from baomat.store.uow import UnitOfWork
-
-DEFAULT_MAX_LENGTH = 64 * 1024
-"""Longest text value when the policy sets no `max_length` for the field."""
 
 
 class _RecordChecker:
@@ -24,7 +24,8 @@ class _RecordChecker:
     searchable ones are normalised for the blind index. Built once per batch.
     """
 
-    def __init__(self, policy: Policy, subject_type: str) -> None:
+    def __init__(self, policy: Policy, subject_type: str, today: dt.date) -> None:
+        self.today = today
         st = policy.subject_type(subject_type)
         if st is None:
             raise Invalid("subject_type", f"'{subject_type}' is not declared by the policy")
@@ -46,15 +47,25 @@ class _RecordChecker:
                 if spec.required:
                     raise Invalid(spec.id, "is required")
                 continue
-            limit = spec.max_length or DEFAULT_MAX_LENGTH
-            if len(value) > limit:
-                raise Invalid(spec.id, f"is longer than {limit} characters")
-            clean[spec.id] = value
-            if spec.searchable:
-                try:
-                    index[spec.id] = normalise_for_index(spec.type.value, value)
-                except InvalidValue as exc:
-                    raise Invalid(spec.id, str(exc)) from None
+            # The validated, canonical form is what is stored and what the index hashes.
+            try:
+                stored = validate(
+                    spec.type.value,
+                    value,
+                    validator=spec.validator,
+                    choices=spec.choices,
+                    max_length=spec.max_length,
+                    today=self.today,
+                )
+                if stored == "":  # only whitespace: as good as absent
+                    if spec.required:
+                        raise Invalid(spec.id, "is required")
+                    continue
+                clean[spec.id] = stored
+                if spec.searchable:
+                    index[spec.id] = normalise_for_index(spec.type.value, stored)
+            except InvalidValue as exc:
+                raise Invalid(spec.id, exc.rule) from None
         # 128 random bits as the pseudonymous id: nothing about the person in it.
         return NewSubject(
             os.urandom(16).hex(), self.subject_type, self.policy_version, clean, index
@@ -74,7 +85,7 @@ def register(
     All or nothing: one bad record stores none. Each subject gets an audit entry
     naming the fields stored, never their values.
     """
-    check = _RecordChecker(policy, subject_type)
+    check = _RecordChecker(policy, subject_type, at.date())
     new = [check(r) for r in records]
     with uow:
         if uow.tenants.get(policy.tenant) is None:
@@ -103,33 +114,35 @@ def read(
     actor: str,
     at: dt.datetime,
 ) -> dict[str, str]:
-    """Values of the named fields, read for a declared purpose that uses them.
+    """Values of the named fields, read for a purpose that a decision allows.
 
-    No purpose, no values: the read and its purpose are audited in the same
-    transaction, and a refused read is audited too.
+    No purpose, no values: the read goes through the same decision as
+    `services.decisions.decide` (a declared purpose that uses the fields, no
+    restriction or objection, consent for an opt-in purpose) and is audited
+    as `subject.read` with its purpose in the same transaction; a refused read
+    is audited too (outcome `denied` and the reason code) and raises Denied
+    carrying the reason, or NotFound for a subject that is not this tenant's
+    or is erased.
     """
-    spec = policy.purpose(purpose)
-    if spec is None:
-        raise Invalid("purpose", f"'{purpose}' is not declared by the policy")
-    outside = sorted(set(fields) - set(spec.fields))
     with uow:
-        record = uow.subjects.get(policy.tenant, subject_id)
-        if record is None or record.status == "erased":
-            raise NotFound("subject not found")
-        if outside:
-            uow.audit.append(
-                policy.tenant,
-                [AuditEvent(actor, "subject.read", subject_id, tuple(fields), purpose, "denied")],
-                at,
-            )
-            uow.commit()
-            raise Invalid("fields", f"{', '.join(outside)} not used by purpose '{purpose}'")
-        values = uow.subjects.values(policy.tenant, subject_id, fields)
-        uow.audit.append(
-            policy.tenant,
-            [AuditEvent(actor, "subject.read", subject_id, tuple(fields), purpose)],
+        decision = decisions.decide_within(
+            uow,
+            policy,
+            subject_id,
+            purpose,
+            fields,
+            None,
+            actor,
             at,
+            action="subject.read",
+            outcomes=("ok", "denied"),
         )
+        if not decision.allowed:
+            uow.commit()
+            if decision.reason in NOT_FOUND_REASONS:
+                raise NotFound("subject not found")
+            raise Denied(decision)
+        values = uow.subjects.values(policy.tenant, subject_id, fields)
         uow.commit()
     return values
 

@@ -194,6 +194,23 @@ legal_holds = Table(
 )
 """An open complaint, authority request or incident: the subject may not be purged."""
 
+subject_limits = Table(
+    "subject_limits",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("subject_id", String(ID), nullable=False),
+    Column("kind", String(16), nullable=False),
+    # NULL: the whole subject, every purpose.
+    Column("purpose", String(64), nullable=True),
+    Column("placed_at", UtcDateTime(), nullable=False),
+    Column("lifted_at", UtcDateTime(), nullable=True),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["subjects.tenant_id", "subjects.id"]),
+    Index("ix_subject_limits_subject", "tenant_id", "subject_id"),
+)
+"""A subject's restriction of, or objection to, processing (Decree 13 Art. 9): kind
+`restricted` or `objected`, for one purpose or all; lifted, never deleted."""
+
 audit_entries = Table(
     "audit_entries",
     metadata,

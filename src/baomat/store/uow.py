@@ -8,8 +8,10 @@ from sqlalchemy import Connection, Engine
 
 from baomat.store import crypto
 from baomat.store.audit_log import AuditLog
+from baomat.store.consents import ConsentRepository
 from baomat.store.holds import LegalHoldRepository
 from baomat.store.keystore import KeyStore
+from baomat.store.limits import SubjectLimitRepository
 from baomat.store.subjects import SubjectRepository
 from baomat.store.tenants import TenantRepository
 
@@ -26,6 +28,8 @@ class UnitOfWork:
     subjects: SubjectRepository
     audit: AuditLog
     holds: LegalHoldRepository
+    consents: ConsentRepository
+    limits: SubjectLimitRepository
 
     def __init__(self, engine: Engine, keystore: KeyStore, index: crypto.BlindIndex) -> None:
         self._engine = engine
@@ -41,6 +45,8 @@ class UnitOfWork:
         self.subjects = SubjectRepository(self.conn, self.keystore, self._index)
         self.audit = AuditLog(self.conn)
         self.holds = LegalHoldRepository(self.conn)
+        self.consents = ConsentRepository(self.conn, self.keystore)
+        self.limits = SubjectLimitRepository(self.conn)
         return self
 
     def commit(self) -> None:

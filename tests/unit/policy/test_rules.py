@@ -239,3 +239,9 @@ def test_a_policy_without_a_complaint_deadline_breaks_no_rule() -> None:
 
 def test_languages_must_include_vietnamese() -> None:
     assert _only(lambda d: d.update(languages=["en"])).loc == ("languages",)
+
+
+def test_an_unknown_validator_name_is_found() -> None:
+    finding = _only(lambda d: d["subject_types"][0]["fields"][0].update(validator="vn_mobil"))
+    assert finding.loc[-1] == "validator"
+    assert "names validator 'vn_mobil'" in finding.rule
