@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     the SQLite file `home/keys/keystore.sqlite3`.
     """
 
+    api_docs: bool = False
+    """Serve the interactive API docs at /docs. Off by default: the page loads
+    Swagger UI from a third-party CDN, and baomat serves no third-party
+    resources unless asked to. /openapi.json is always served."""
+
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'baomat.sqlite3'}"
 

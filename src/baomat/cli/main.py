@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from baomat import bootstrap
-from baomat.cli import policy, retention
+from baomat.cli import apikey, policy, retention
 from baomat.cli._common import CLI_ACTOR, plain_errors
 from baomat.config import Settings
 from baomat.policy.loader import load_policy
@@ -29,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(policy.app, name="policy")
 app.add_typer(retention.app, name="retention")
+app.add_typer(apikey.app, name="apikey")
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -111,6 +112,28 @@ def keys_rotate() -> None:
     finally:
         app_.close()
     typer.echo(f"rotated: master key {key_id}, {count} data keys rewrapped")
+
+
+@app.command()
+@plain_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API until stopped (OpenAPI document at /openapi.json)."""
+    # The web stack is imported only to serve, so other commands start quicker.
+    import uvicorn
+
+    from baomat.api.app import create_app
+
+    app_ = bootstrap.build(Settings())
+    try:
+        typer.echo(
+            f"baomat API on http://{host}:{port}/v1 (OpenAPI at http://{host}:{port}/openapi.json)"
+        )
+        uvicorn.run(create_app(app_), host=host, port=port)
+    finally:
+        app_.close()
 
 
 @app.command()

@@ -26,3 +26,15 @@ class Invalid(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials: one error for a missing, malformed, unknown or revoked key."""
+
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """Known caller, but this is not theirs to do."""
+
+    code = "forbidden"

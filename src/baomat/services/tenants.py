@@ -1,12 +1,14 @@
-"""Use cases about tenants: loading a policy file as a tenant's published version."""
+"""Use cases about tenants: publishing a policy version, and the policy currently in force."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 
 from baomat.domain.audit import AuditEvent
-from baomat.domain.errors import Conflict
+from baomat.domain.errors import Conflict, NotFound
+from baomat.policy.loader import parse_policy
 from baomat.policy.model import Policy
 from baomat.store.tenants import PolicyVersionRecord, TenantRecord
 from baomat.store.uow import UnitOfWork
@@ -61,3 +63,40 @@ def publish_policy(
         uow.audit.append(policy.tenant, events, at)
         uow.commit()
     return outcome
+
+
+class PolicyCache:
+    """A tenant's current policy, parsed from the store once per published version.
+
+    `policies.current(uow, "wesale")` → the Policy of wesale's current version.
+    A published version never changes (`publish_policy` refuses other content
+    under the same number), so a parse keyed by (tenant, version) stays right;
+    only the current version number is read from the store on each call, which
+    is how a version published by another process is picked up at once. Holds
+    at most `size` parsed versions, dropping the oldest first.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._parsed: dict[tuple[str, int], Policy] = {}
+        self._lock = threading.Lock()
+
+    def current(self, uow: UnitOfWork, tenant: str) -> Policy:
+        with uow:
+            record = uow.tenants.get(tenant)
+            if record is None:
+                raise NotFound(f"tenant '{tenant}' does not exist")
+            key = (tenant, record.current_version)
+            cached = self._parsed.get(key)
+            if cached is not None:
+                return cached
+            version = uow.tenants.version(tenant, record.current_version)
+        if version is None:
+            raise NotFound(f"tenant '{tenant}' has no published policy")
+        # A stored document was validated when published; failing here is a fault, not input.
+        policy = parse_policy(version.document, f"{tenant} policy version {version.version}")
+        with self._lock:
+            if len(self._parsed) >= self._size:
+                del self._parsed[next(iter(self._parsed))]
+            self._parsed[key] = policy
+        return policy

@@ -1,0 +1,47 @@
+"""`create_app(app)`: the HTTP API over a built App, every route under `/v1`.
+
+    api = create_app(bootstrap.build(Settings()))
+    uvicorn.run(api)  # OpenAPI at /openapi.json, interactive docs at /docs
+
+`baomat serve` does just this.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from baomat import __version__
+from baomat.api import errors
+from baomat.api.deps import Runtime
+from baomat.api.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
+from baomat.api.routes import consents, decisions, health, subjects
+from baomat.bootstrap import App
+from baomat.services.tenants import PolicyCache
+
+DESCRIPTION = """\
+A website's backend registers customers' personal data under its privacy
+policy and reads it back for a declared purpose; every read is audited.
+Authenticate with a tenant's API key: `Authorization: Bearer bm_<id>_<secret>`
+(`baomat apikey create --tenant T --label L`).
+"""
+
+
+def create_app(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+    """A built App → the FastAPI application; builds nothing else and starts nothing."""
+    api = FastAPI(
+        title="baomat",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs" if app.settings.api_docs else None,
+        redoc_url=None,
+    )
+    api.state.runtime = Runtime(app, PolicyCache())
+    v1 = APIRouter(prefix="/v1")
+    for module in (health, subjects, consents, decisions):
+        v1.include_router(module.router)
+    api.include_router(v1)
+    api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    api.add_middleware(SecurityHeaders)
+    errors.install(api)  # last, so its catch-all wraps the middleware above too
+    return api

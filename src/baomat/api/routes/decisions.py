@@ -1,0 +1,56 @@
+"""`POST /v1/decisions`: may these fields of a subject be used for a purpose, by a recipient?
+
+A refusal is an answer (200, `allowed: false`, with the reason); only a
+subject that is not the tenant's, or is erased, is 404, as for a read.
+Every decision is audited with the API key as actor.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from baomat.api.deps import ClockDep, PolicyDep, TenantDep, UowDep
+from baomat.domain.decision import NOT_FOUND_REASONS
+from baomat.domain.errors import NotFound
+from baomat.services import decisions
+
+router = APIRouter(tags=["decisions"])
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Question(BaseModel):
+    """`{"subject_id": "9f2c…", "purpose": "marketing_email", "fields": ["email"]}`."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    subject_id: Name
+    purpose: Name
+    fields: Annotated[list[Name], Field(min_length=1, max_length=256)]
+    recipient: Name | None = None
+    """The recipient the data would go to, when it leaves the tenant."""
+
+
+class Answer(BaseModel):
+    allowed: bool
+    reason: str
+    text_vi: str
+    text_en: str
+    legal_basis: str | None
+    policy_version: int
+
+
+@router.post("/decisions")
+def decide(
+    body: Question, tenant: TenantDep, policy: PolicyDep, uow: UowDep, now: ClockDep
+) -> Answer:
+    """The decision, its reason in Vietnamese and English, and its legal basis."""
+    decision = decisions.decide(
+        uow, policy, body.subject_id, body.purpose, body.fields, body.recipient, tenant.actor, now
+    )
+    if decision.reason in NOT_FOUND_REASONS:
+        raise NotFound("subject not found")
+    return Answer.model_validate(decision, from_attributes=True)

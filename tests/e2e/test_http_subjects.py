@@ -1,0 +1,113 @@
+"""A website's backend stores, reads and erases a customer's data over HTTP with the client."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from baomat import bootstrap
+from baomat.api.app import create_app
+from baomat.client import ApiError, Client
+from baomat.services import api_keys
+from tests.asgi import SyncASGITransport
+
+AN = {"full_name": "Lê Văn An", "email": "an.le@example.vn", "phone": "0974 063 482"}
+
+
+def test_a_subject_is_created_read_for_a_purpose_and_erased(client: Client) -> None:
+    subject_id = client.create_subject("member", AN)
+
+    assert client.read_subject(subject_id, "service", ["full_name", "email"]) == {
+        "full_name": "Lê Văn An",
+        "email": "an.le@example.vn",
+    }
+    client.erase_subject(subject_id)
+    with pytest.raises(ApiError) as gone:
+        client.read_subject(subject_id, "service", ["email"])
+    assert (gone.value.status, gone.value.code) == (404, "not_found")
+
+
+def test_reading_a_field_the_purpose_does_not_use_is_422_naming_the_field(
+    client: Client,
+) -> None:
+    subject_id = client.create_subject("member", AN)
+
+    with pytest.raises(ApiError) as refused:
+        client.read_subject(subject_id, "marketing_email", ["email", "phone"])
+
+    assert refused.value.status == 422
+    assert refused.value.field == "fields"
+    assert refused.value.rule is not None and "phone" in refused.value.rule
+    assert "an.le" not in str(refused.value)
+
+
+def test_reads_are_audited_with_the_key_as_actor_refused_ones_too(
+    client: Client, app: bootstrap.App, key: str
+) -> None:
+    subject_id = client.create_subject("member", AN)
+    client.read_subject(subject_id, "service", ["email"])
+    with pytest.raises(ApiError):
+        client.read_subject(subject_id, "marketing_email", ["phone"])
+
+    with app.uow() as uow:
+        reads = [
+            (e["actor"], e["purpose"], e["outcome"])
+            for e in uow.audit.entries("shop", subject_id)
+            if e["action"] == "subject.read"
+        ]
+    actor = api_keys.actor_of(key)
+    assert reads == [(actor, "service", "ok"), (actor, "marketing_email", "denied")]
+
+
+def test_a_bad_value_is_422_naming_the_field_and_not_the_value(client: Client) -> None:
+    with pytest.raises(ApiError) as bad:
+        client.create_subject("member", {"full_name": "An", "email": "an.le-at-example.vn"})
+
+    assert (bad.value.status, bad.value.code, bad.value.field) == (422, "invalid", "email")
+    assert "an.le-at-example.vn" not in str(bad.value)
+    assert bad.value.rule
+
+
+def test_sql_html_and_script_in_values_are_stored_and_returned_verbatim(
+    app: bootstrap.App, key: str, client: Client
+) -> None:
+    hostile = "<script>alert('x')</script>\"; DROP TABLE subjects; -- <b>&amp;</b>"
+    subject_id = client.create_subject("member", {"full_name": hostile, "email": "x@example.vn"})
+
+    assert client.read_subject(subject_id, "service", ["full_name"]) == {"full_name": hostile}
+    transport = SyncASGITransport(create_app(app))
+    with httpx.Client(transport=transport, base_url="http://testserver") as raw:
+        response = raw.get(
+            f"/v1/subjects/{subject_id}",
+            params={"purpose": "service", "fields": "full_name"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert '\\"; DROP TABLE' in response.text  # JSON-escaped, never interpreted
+
+
+def test_erasing_twice_is_a_conflict_and_an_unknown_subject_is_not_found(
+    client: Client,
+) -> None:
+    subject_id = client.create_subject("member", AN)
+    client.erase_subject(subject_id)
+
+    with pytest.raises(ApiError) as again:
+        client.erase_subject(subject_id)
+    with pytest.raises(ApiError) as unknown:
+        client.erase_subject("no/such id")
+    assert again.value.status == 409
+    assert unknown.value.status == 404
+
+
+def test_health_answers_through_the_client(client: Client) -> None:
+    assert client.health() == {"status": "ok"}
+
+
+def test_a_wrong_key_is_an_api_error_401(app: bootstrap.App) -> None:
+    transport = SyncASGITransport(create_app(app))
+    stranger = Client("http://testserver/", "bm_wrong", transport=transport)
+    with stranger, pytest.raises(ApiError) as refused:
+        stranger.create_subject("member", AN)
+    assert (refused.value.status, refused.value.code) == (401, "unauthenticated")

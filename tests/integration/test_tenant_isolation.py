@@ -1,0 +1,230 @@
+"""Every route, called with one tenant's key on another tenant's data, shows nothing of it.
+
+The routes are read from the app, so a route added later is called too: its
+path, query and body are filled by parameter name from `EXAMPLES`, where the
+other tenant's ids stand in for every id. A route that takes a parameter not
+found there fails the test until an example is added, and a route that names
+none of the other tenant's ids must be listed as `PUBLIC` or `OWN_DATA_ONLY`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
+
+from baomat import bootstrap
+from baomat.api.app import create_app
+from baomat.domain.consent import ConsentRequest, shown_text_sha256
+from baomat.services import api_keys, consents, subjects
+from tests.asgi import SyncASGITransport
+from tests.integration.shop import AT, SHOP
+from tests.integration.tenancy import http, new_key, publish_shop
+
+PUBLIC = {("GET", "/v1/health")}
+"""Routes that need no key and touch no tenant's data."""
+
+OWN_DATA_ONLY = {("POST", "/v1/subjects")}
+"""Routes that name no existing resource: they act on the caller's own tenant only."""
+
+OTHER_TENANTS_IDS = {"subject_id", "subject"}
+"""Parameter names that carry an id of the other tenant's data."""
+
+VALUES = {
+    "full_name": "Phạm Thị Riêng Tư",
+    "email": "rieng.tu@example.vn",
+    "phone": "0912345678",
+}
+"""The other tenant's subject: none of these may appear in any answer to the shop's key."""
+
+MARKETING_TEXT_SHA256 = shown_text_sha256(SHOP["purposes"][1]["text"]["vi"])
+
+
+def examples(victim: str) -> dict[str, Any]:
+    """A value for every parameter name a route may take, by name; lists may be given as one."""
+    return {
+        "subject_id": victim,
+        "subject": victim,
+        "purpose": "marketing_email",
+        "fields": "email",
+        "recipient": None,
+        "subject_type": "member",
+        "values": {"full_name": "Khách Mới", "email": "moi@example.vn"},
+        "policy_version": 1,
+        "text_sha256": MARKETING_TEXT_SHA256,
+        "language": "vi",
+        "channel": "web",
+        "given": True,
+        "preticked": False,
+        "ip": "203.0.113.9",
+        "user_agent": "Mozilla/5.0",
+    }
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    query: dict[str, Any]
+    body: dict[str, Any] | None
+    names_other_tenant: bool
+
+    def send(self, client: httpx.Client) -> httpx.Response:
+        return client.request(self.method, self.path, params=self.query, json=self.body)
+
+
+def routes(api: FastAPI) -> Iterator[tuple[BaseRoute, str]]:
+    """Every route of the app with its path, those of included routers too."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before included routers were kept whole: routes are flat
+        for route in api.routes:
+            yield route, getattr(route, "path_format", "")
+        return
+    for context in iter_route_contexts(api.routes):
+        yield context.original_route, context.path_format or ""
+
+
+def calls(api: FastAPI, victim: str) -> Iterator[Call]:
+    """One call per method of every API route, filled from `examples`."""
+    spec = api.openapi()
+    values = examples(victim)
+    for route, path_format in routes(api):
+        if not isinstance(route, APIRoute):
+            continue
+        for method in sorted(route.methods):
+            operation = spec["paths"][path_format][method.lower()]
+            params = operation.get("parameters", [])
+            names = [p["name"] for p in params] + list(_body_fields(spec, operation))
+            missing = [n for n in names if n not in values and _required(spec, operation, n)]
+            if missing:
+                pytest.fail(f"{method} {path_format}: add an example for {missing} to examples()")
+            path = path_format
+            for p in params:
+                if p["in"] == "path":
+                    path = path.replace("{" + p["name"] + "}", str(values[p["name"]]))
+            query = {p["name"]: values[p["name"]] for p in params if p["in"] == "query"}
+            fields = _body_fields(spec, operation)
+            body = {n: _as(values[n], fields[n]) for n in fields if n in values} if fields else None
+            yield Call(method, path, query, body, bool(OTHER_TENANTS_IDS & set(names)))
+
+
+def _body_schema(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    content = operation.get("requestBody", {}).get("content", {})
+    schema: dict[str, Any] = content.get("application/json", {}).get("schema", {})
+    ref = schema.get("$ref")
+    if ref is not None:
+        schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return schema
+
+
+def _body_fields(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = _body_schema(spec, operation).get("properties", {})
+    return properties
+
+
+def _as(value: Any, schema: dict[str, Any]) -> Any:
+    """An example for a list-typed body field is sent as a list of itself."""
+    return [value] if schema.get("type") == "array" and not isinstance(value, list) else value
+
+
+def _required(spec: dict[str, Any], operation: dict[str, Any], name: str) -> bool:
+    for p in operation.get("parameters", []):
+        if p["name"] == name:
+            return bool(p.get("required"))
+    return name in _body_schema(spec, operation).get("required", [])
+
+
+def leaked(text: str) -> list[str]:
+    """The other tenant's values found in an answer, as sent or JSON-escaped."""
+    forms = {v for value in VALUES.values() for v in (value, json.dumps(value)[1:-1])}
+    return sorted(form for form in forms if form in text)
+
+
+@pytest.fixture
+def victim(app: bootstrap.App) -> str:
+    """The shop gets a YAML policy; `other`, a copy of it, holds one subject with VALUES.
+
+    The subject consented to marketing email, so a route that withdrew consent
+    across tenants would find something to withdraw.
+    """
+    publish_shop(app, "shop", version=2)
+    policy = publish_shop(app, "other")
+    [subject_id] = subjects.register(app.uow(), policy, "member", [VALUES], "test", AT)
+    consents.give(
+        app.uow(),
+        policy,
+        ConsentRequest(subject_id, "marketing_email", 1, MARKETING_TEXT_SHA256, "vi", "web", True),
+        "test",
+        AT,
+    )
+    return subject_id
+
+
+def test_every_route_hides_another_tenants_data_from_a_tenants_key(
+    app: bootstrap.App, victim: str
+) -> None:
+    api = create_app(app)
+    shop_key = new_key(app, "shop")
+    answered = []
+    with _client(api, shop_key) as shop:
+        for call in calls(api, victim):
+            response = call.send(shop)
+            where = f"{call.method} {call.path}"
+            assert leaked(response.text) == [], where
+            if call.names_other_tenant:
+                assert response.status_code in (403, 404), f"{where}: {response.status_code}"
+            else:
+                assert (call.method, call.path) in PUBLIC | OWN_DATA_ONLY, (
+                    f"{where} names no resource of another tenant: list it in PUBLIC or "
+                    "OWN_DATA_ONLY, or give its id parameter a name in OTHER_TENANTS_IDS"
+                )
+            answered.append(where)
+        for route, path in routes(api):
+            if not isinstance(route, APIRoute) and "{" not in path:
+                assert leaked(shop.get(path).text) == [], path
+    assert len(answered) >= 4
+
+    # Nothing the shop's key did reached the other tenant's subject.
+    with http(app, new_key(app, "other")) as other:
+        read = other.get(
+            f"/v1/subjects/{victim}",
+            params={"purpose": "service", "fields": "full_name,email,phone"},
+        )
+    assert read.status_code == 200
+    assert read.json()["values"]["full_name"] == VALUES["full_name"]
+    with app.uow() as uow:
+        [consent] = uow.consents.for_subject("other", victim)
+    assert consent.withdrawn_at is None
+    with app.uow() as uow:
+        actors = {e["actor"] for e in uow.audit.entries("other")}
+    assert api_keys.actor_of(shop_key) not in actors
+
+
+def test_every_route_but_the_public_ones_needs_a_valid_key(app: bootstrap.App, victim: str) -> None:
+    api = create_app(app)
+    for authorization in (None, "Bearer bm_nonsense"):
+        headers = {} if authorization is None else {"Authorization": authorization}
+        with _client(api, None) as anonymous:
+            for call in calls(api, victim):
+                if (call.method, call.path) in PUBLIC:
+                    continue
+                response = anonymous.request(
+                    call.method, call.path, params=call.query, json=call.body, headers=headers
+                )
+                assert response.status_code == 401, f"{call.method} {call.path}"
+                assert leaked(response.text) == []
+
+
+def _client(api: FastAPI, key: str | None) -> httpx.Client:
+    headers = {} if key is None else {"Authorization": f"Bearer {key}"}
+    return httpx.Client(
+        transport=SyncASGITransport(api), base_url="http://testserver", headers=headers
+    )
