@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import yaml
 
 from baomat import bootstrap
 from baomat.config import Settings
@@ -22,7 +23,7 @@ def shop() -> Policy:
 def app(settings: Settings, shop: Policy) -> Iterator[bootstrap.App]:
     bootstrap.ensure_keys(settings, env={})
     built = bootstrap.build(settings, env={}, clock=lambda: AT)
-    tenants.publish_policy(built.uow(), shop, "shop policy v1", "test", AT)
+    tenants.publish_policy(built.uow(), shop, yaml.safe_dump(SHOP, allow_unicode=True), "test", AT)
     try:
         yield built
     finally:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.errors import Conflict, Invalid, NotFound, Unauthenticated
-from baomat.store.api_keys import ApiKeyRepository
 from baomat.store.uow import UnitOfWork
 
 _KEY = re.compile(r"bm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
@@ -45,7 +44,7 @@ def create(uow: UnitOfWork, tenant: str, label: str, actor: str, at: dt.datetime
     with uow:
         if uow.tenants.get(tenant) is None:
             raise NotFound(f"tenant '{tenant}' does not exist")
-        _keys(uow).add(tenant, key_id, _digest(secret), label, at)
+        uow.api_keys.add(tenant, key_id, _digest(secret), label, at)
         uow.audit.append(
             tenant, [AuditEvent(actor, "apikey.create", detail={"key_id": key_id})], at
         )
@@ -56,7 +55,7 @@ def create(uow: UnitOfWork, tenant: str, label: str, actor: str, at: dt.datetime
 def revoke(uow: UnitOfWork, tenant: str, key_id: str, actor: str, at: dt.datetime) -> None:
     """Revokes one of the tenant's keys: the next call made with it is refused."""
     with uow:
-        keys = _keys(uow)
+        keys = uow.api_keys
         record = keys.get(key_id)
         if record is None or record.tenant != tenant:
             raise NotFound(f"tenant '{tenant}' has no API key '{key_id}'")
@@ -76,7 +75,7 @@ def list_keys(uow: UnitOfWork, tenant: str) -> list[ApiKeyInfo]:
             raise NotFound(f"tenant '{tenant}' does not exist")
         return [
             ApiKeyInfo(r.id, r.label, r.created_at, r.revoked_at)
-            for r in _keys(uow).for_tenant(tenant)
+            for r in uow.api_keys.for_tenant(tenant)
         ]
 
 
@@ -93,7 +92,7 @@ def authenticate(uow: UnitOfWork, presented: str) -> str:
         raise refused
     key_id, secret = match.groups()
     with uow:
-        record = _keys(uow).get(key_id)
+        record = uow.api_keys.get(key_id)
     if record is None:
         raise refused
     if not hmac.compare_digest(record.secret_sha256, _digest(secret)):
@@ -111,7 +110,3 @@ def actor_of(presented: str) -> str:
 def _digest(secret: str) -> str:
     # 256 random bits need no slow password hash: SHA-256 is as safe and costs no latency.
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _keys(uow: UnitOfWork) -> ApiKeyRepository:
-    return ApiKeyRepository(uow.conn)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from baomat.domain.errors import Conflict, NotFound
 from baomat.domain.periods import WorkingDays
 from baomat.domain.retention import Action, Rule, Verdict, decide, rule_for
-from baomat.policy.loader import parse_policy
 from baomat.policy.model import Policy
 from baomat.services import subjects
+from baomat.services.tenants import PolicyCache
 from baomat.store.lives import lives
 from baomat.store.uow import UnitOfWork
 
@@ -27,15 +27,6 @@ class Report:
 
     def count(self, action: Action) -> int:
         return sum(1 for v in self.verdicts if v.action is action)
-
-
-def tenant_policy(uow: UnitOfWork, tenant: str) -> Policy:
-    """The tenant's current published policy, parsed from the store."""
-    with uow:
-        version = uow.tenants.version(tenant)
-    if version is None:
-        raise NotFound(f"tenant '{tenant}' does not exist")
-    return parse_policy(version.document, f"{tenant} v{version.version}")
 
 
 def _findings(
@@ -69,7 +60,7 @@ def sweep(
     `retention:<rule id>`), so a failure leaves the others done. A subject under
     a legal hold is reported as held and kept.
     """
-    policy = tenant_policy(new_uow(), tenant)
+    policy = PolicyCache().current(new_uow(), tenant)
     report = Report(tenant)
     report.verdicts = list(_findings(new_uow(), policy, now, calendar, report))
     if dry_run:

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from baomat.store import crypto
+from baomat.store.api_keys import ApiKeyRepository
 from baomat.store.audit_log import AuditLog
 from baomat.store.consents import ConsentRepository
 from baomat.store.holds import LegalHoldRepository
@@ -27,6 +28,7 @@ class UnitOfWork:
     tenants: TenantRepository
     subjects: SubjectRepository
     audit: AuditLog
+    api_keys: ApiKeyRepository
     holds: LegalHoldRepository
     consents: ConsentRepository
     limits: SubjectLimitRepository
@@ -44,6 +46,7 @@ class UnitOfWork:
         self.tenants = TenantRepository(self.conn)
         self.subjects = SubjectRepository(self.conn, self.keystore, self._index)
         self.audit = AuditLog(self.conn)
+        self.api_keys = ApiKeyRepository(self.conn)
         self.holds = LegalHoldRepository(self.conn)
         self.consents = ConsentRepository(self.conn, self.keystore)
         self.limits = SubjectLimitRepository(self.conn)
