@@ -14,6 +14,7 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -210,6 +211,94 @@ subject_limits = Table(
 )
 """A subject's restriction of, or objection to, processing (Decree 13 Art. 9): kind
 `restricted` or `objected`, for one purpose or all; lifted, never deleted."""
+
+disclosures = Table(
+    "disclosures",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("subject_id", String(ID), nullable=False),
+    Column("recipient", String(64), nullable=False),
+    Column("purpose", String(64), nullable=True),
+    # Field names, comma-separated; never values.
+    Column("fields", Text, nullable=False),
+    Column("legal_basis", String(32), nullable=False),
+    # released | pending_approval | rejected.
+    Column("status", String(24), nullable=False),
+    # A state agency's formal request: body, document number and date.
+    Column("authority_body", String(32), nullable=True),
+    Column("document_number", String(128), nullable=True),
+    Column("document_date", Date, nullable=True),
+    Column("confidential", Boolean, nullable=False, default=False),
+    Column("requested_by", String(128), nullable=False),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("released_at", UtcDateTime(), nullable=True),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["subjects.tenant_id", "subjects.id"]),
+    Index("ix_disclosures_subject", "tenant_id", "subject_id"),
+)
+"""Every disclosure of a subject's data to a recipient, released or awaiting approval."""
+
+rights_requests = Table(
+    "rights_requests",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("subject_id", String(ID), nullable=False),
+    # access | export | correct | delete | withdraw | restrict | object.
+    Column("kind", String(16), nullable=False),
+    # self_service | assisted.
+    Column("channel", String(16), nullable=False),
+    # received | acknowledged | in_progress | done | refused.
+    Column("state", String(16), nullable=False),
+    Column("law_profile", String(64), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("acknowledge_due", UtcDateTime(), nullable=True),
+    Column("due", UtcDateTime(), nullable=False),
+    Column("extended_due", UtcDateTime(), nullable=True),
+    Column("extension_reason", Text, nullable=True),
+    Column("refusal_reason", Text, nullable=True),
+    Column("identity_verified_by", String(128), nullable=True),
+    Column("identity_method", String(64), nullable=True),
+    # JSON of non-personal parameters (a purpose, field names), never values.
+    Column("detail", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=True),
+    Index("ix_rights_requests_subject", "tenant_id", "subject_id"),
+    Index("ix_rights_requests_state_due", "tenant_id", "state", "due"),
+)
+"""A data subject's request under Law 91 Art. 4, with its deadlines from the law profile."""
+
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("subject_id", String(ID), primary_key=True),
+    Column("password_hash", Text, nullable=True),
+    Column("code_hash", String(64), nullable=True),
+    Column("code_expires_at", UtcDateTime(), nullable=True),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime(), nullable=True),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["subjects.tenant_id", "subjects.id"]),
+)
+"""How a data subject logs in: an Argon2 password, or a one-time code sent by email."""
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(32), primary_key=True),
+    # staff | subject.
+    Column("principal_kind", String(16), nullable=False),
+    Column("principal_id", String(ID), nullable=False),
+    Column("token_sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+    Index("ix_sessions_id", "id", unique=True),
+)
+"""Bearer sessions of staff and data subjects after login; only a hash of the token."""
 
 audit_entries = Table(
     "audit_entries",

@@ -1,14 +1,26 @@
 """Alembic environment: runs on the connection `baomat.store.migrate` passes in."""
 
+from typing import Any, Literal
+
 from alembic import context
 
-from baomat.store.tables import keystore_metadata, metadata
+from baomat.store.tables import UtcDateTime, keystore_metadata, metadata
 
 config = context.config
 connection = config.attributes["connection"]
 target = keystore_metadata if config.attributes.get("keystore") else metadata
 
+
+def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """New migrations spell UtcDateTime as the column type it stores: a migration
+    must not depend on the code's types, which may change after it is written."""
+    if kind == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 context.configure(
+    render_item=render_item,
     connection=connection,
     target_metadata=target,
     version_table="alembic_version_keystore"
