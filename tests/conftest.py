@@ -73,3 +73,14 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {main} CASCADE")
             conn.execute(f"DROP SCHEMA {keys} CASCADE")
+
+
+@pytest.fixture
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its cheapest, for tests that log in many times (production: t=3, 64 MiB)."""
+    from argon2 import PasswordHasher
+
+    from baomat.services import _passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(_passwords, "HASHER", cheap)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from baomat.config import Settings
+from baomat.services.notify import NoNotifier, Notifier
 from baomat.store import crypto, migrate
 from baomat.store.engine import make_engine
 from baomat.store.keystore import KeyStore
@@ -22,7 +23,9 @@ def utc_now() -> dt.datetime:
 
 @dataclass
 class App:
-    """What a running baomat needs: the store, the key store, the blind index and a clock."""
+    """What a running baomat needs: the store, the key store, the blind index, a clock and
+    the notifier that carries messages to data subjects (`NoNotifier` until email is configured).
+    """
 
     settings: Settings
     engine: Engine
@@ -30,9 +33,11 @@ class App:
     keystore: KeyStore
     index: crypto.BlindIndex
     clock: Callable[[], dt.datetime] = field(default=utc_now)
+    notifier: Notifier = field(default_factory=NoNotifier)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.keystore, self.index)
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        """A unit of work on the store; `read_only` for one that only reads (see UnitOfWork)."""
+        return UnitOfWork(self.engine, self.keystore, self.index, read_only=read_only)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,10 +1,16 @@
-"""Every route, called with one tenant's key on another tenant's data, shows nothing of it.
+"""Every route, called with one tenant's credentials on another tenant's data, shows nothing of it.
 
 The routes are read from the app, so a route added later is called too: its
-path, query and body are filled by parameter name from `EXAMPLES`, where the
+path, query and body are filled by parameter name from `examples`, where the
 other tenant's ids stand in for every id. A route that takes a parameter not
 found there fails the test until an example is added, and a route that names
 none of the other tenant's ids must be listed as `PUBLIC` or `OWN_DATA_ONLY`.
+
+Each route is called with every credential its OpenAPI security accepts: the
+shop's API key, a session of each of the shop's staff roles, a session of
+one of the shop's subjects. Login routes are public; they are called with the
+other tenant's accounts and their real password and code, naming the shop as
+tenant, and must refuse.
 """
 
 from __future__ import annotations
@@ -23,19 +29,36 @@ from starlette.routing import BaseRoute
 from baomat import bootstrap
 from baomat.api.app import create_app
 from baomat.domain.consent import ConsentRequest, shown_text_sha256
-from baomat.services import api_keys, consents, subjects
+from baomat.domain.roles import Role
+from baomat.services import api_keys, consents, staff, subject_login, subjects
+from baomat.services.tenants import PolicyCache
 from tests.asgi import SyncASGITransport
+from tests.integration.logins import PASSWORD, CapturingNotifier, staff_token, subject_token
 from tests.integration.shop import AT, SHOP
 from tests.integration.tenancy import http, new_key, publish_shop
 
-PUBLIC = {("GET", "/v1/health")}
-"""Routes that need no key and touch no tenant's data."""
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
-OWN_DATA_ONLY = {("POST", "/v1/subjects")}
+PUBLIC = {
+    ("GET", "/v1/health"),
+    ("POST", "/v1/staff/login"),
+    ("POST", "/v1/subjects/login"),
+    ("POST", "/v1/subjects/login/code"),
+    ("POST", "/v1/subjects/login/code/verify"),
+}
+"""Routes that need no credential: they touch no tenant's data, or they take credentials."""
+
+OWN_DATA_ONLY = {("POST", "/v1/subjects"), ("GET", "/v1/me"), ("POST", "/v1/logout")}
 """Routes that name no existing resource: they act on the caller's own tenant only."""
 
-OTHER_TENANTS_IDS = {"subject_id", "subject"}
+ENDS_SESSION = {("POST", "/v1/logout")}
+"""Routes that revoke the session calling them: called after every other route."""
+
+OTHER_TENANTS_IDS = {"subject_id", "subject", "staff_id"}
 """Parameter names that carry an id of the other tenant's data."""
+
+OTHER_STAFF = "lan.other"
+"""The other tenant's staff account, whose password is PASSWORD: no account of the shop."""
 
 VALUES = {
     "full_name": "Phạm Thị Riêng Tư",
@@ -47,11 +70,18 @@ VALUES = {
 MARKETING_TEXT_SHA256 = shown_text_sha256(SHOP["purposes"][1]["text"]["vi"])
 
 
-def examples(victim: str) -> dict[str, Any]:
-    """A value for every parameter name a route may take, by name; lists may be given as one."""
+def examples(victim: str, code: str = "000000") -> dict[str, Any]:
+    """A value for every parameter name a route may take, by name; lists may be given as one.
+
+    `code` is the login code last sent to the victim; `tenant` is the caller's own.
+    """
     return {
         "subject_id": victim,
         "subject": victim,
+        "staff_id": OTHER_STAFF,
+        "tenant": "shop",
+        "password": PASSWORD,
+        "code": code,
         "purpose": "marketing_email",
         "fields": "email",
         "recipient": None,
@@ -75,9 +105,14 @@ class Call:
     query: dict[str, Any]
     body: dict[str, Any] | None
     names_other_tenant: bool
+    schemes: frozenset[str]
+    """The security schemes the route accepts (any one of them); none for a public route."""
 
-    def send(self, client: httpx.Client) -> httpx.Response:
-        return client.request(self.method, self.path, params=self.query, json=self.body)
+    def send(self, client: httpx.Client, token: str | None = None) -> httpx.Response:
+        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+        return client.request(
+            self.method, self.path, params=self.query, json=self.body, headers=headers
+        )
 
 
 def routes(api: FastAPI) -> Iterator[tuple[BaseRoute, str]]:
@@ -92,10 +127,14 @@ def routes(api: FastAPI) -> Iterator[tuple[BaseRoute, str]]:
         yield context.original_route, context.path_format or ""
 
 
-def calls(api: FastAPI, victim: str) -> Iterator[Call]:
-    """One call per method of every API route, filled from `examples`."""
+def calls(api: FastAPI, victim: str, code: str = "000000") -> list[Call]:
+    """One call per method of every API route, filled from `examples`; ENDS_SESSION last."""
+    return sorted(_calls(api, victim, code), key=lambda c: (c.method, c.path) in ENDS_SESSION)
+
+
+def _calls(api: FastAPI, victim: str, code: str) -> Iterator[Call]:
     spec = api.openapi()
-    values = examples(victim)
+    values = examples(victim, code)
     for route, path_format in routes(api):
         if not isinstance(route, APIRoute):
             continue
@@ -113,7 +152,8 @@ def calls(api: FastAPI, victim: str) -> Iterator[Call]:
             query = {p["name"]: values[p["name"]] for p in params if p["in"] == "query"}
             fields = _body_fields(spec, operation)
             body = {n: _as(values[n], fields[n]) for n in fields if n in values} if fields else None
-            yield Call(method, path, query, body, bool(OTHER_TENANTS_IDS & set(names)))
+            schemes = frozenset(name for s in operation.get("security", []) for name in s)
+            yield Call(method, path, query, body, bool(OTHER_TENANTS_IDS & set(names)), schemes)
 
 
 def _body_schema(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +193,8 @@ def victim(app: bootstrap.App) -> str:
     """The shop gets a YAML policy; `other`, a copy of it, holds one subject with VALUES.
 
     The subject consented to marketing email, so a route that withdrew consent
-    across tenants would find something to withdraw.
+    across tenants would find something to withdraw; it has the password
+    PASSWORD, and so has the other tenant's staff account OTHER_STAFF.
     """
     publish_shop(app, "shop", version=2)
     policy = publish_shop(app, "other")
@@ -165,34 +206,63 @@ def victim(app: bootstrap.App) -> str:
         "test",
         AT,
     )
+    subject_login.set_password(app.uow(), "other", subject_id, PASSWORD, "test", AT)
+    staff.create_staff(app.uow(), "other", OTHER_STAFF, Role.DPO, PASSWORD, "test", AT)
     return subject_id
 
 
-def test_every_route_hides_another_tenants_data_from_a_tenants_key(
-    app: bootstrap.App, victim: str
+@pytest.fixture
+def victim_code(app: bootstrap.App, victim: str) -> str:
+    """A login code sent to the other tenant's subject, still good."""
+    notifier = CapturingNotifier()
+    subject_login.request_code(app.uow(), "other", victim, notifier, AT)
+    [code] = notifier.codes
+    return code
+
+
+def credentials(app: bootstrap.App) -> dict[str, list[str]]:
+    """Security scheme → the shop's credentials for it: its key, a session per staff role,
+    a session of one of its subjects."""
+    policy = PolicyCache().current(app.uow(), "shop")
+    member = {"full_name": "Khách Của Shop", "email": "khach@example.vn"}
+    [own] = subjects.register(app.uow(), policy, "member", [member], "test", AT)
+    return {
+        "HTTPBearer": [new_key(app, "shop")],
+        "StaffSession": [staff_token(app, "shop", f"{role.value}.shop", role) for role in Role],
+        "SubjectSession": [subject_token(app, "shop", own)],
+    }
+
+
+def test_every_route_hides_another_tenants_data_from_a_tenants_credentials(
+    app: bootstrap.App, victim: str, victim_code: str
 ) -> None:
     api = create_app(app)
-    shop_key = new_key(app, "shop")
+    own = credentials(app)
     answered = []
-    with _client(api, shop_key) as shop:
-        for call in calls(api, victim):
-            response = call.send(shop)
+    with _client(api, None) as shop:
+        for call in calls(api, victim, victim_code):
             where = f"{call.method} {call.path}"
-            assert leaked(response.text) == [], where
-            if call.names_other_tenant:
-                assert response.status_code in (403, 404), f"{where}: {response.status_code}"
-            else:
-                assert (call.method, call.path) in PUBLIC | OWN_DATA_ONLY, (
-                    f"{where} names no resource of another tenant: list it in PUBLIC or "
-                    "OWN_DATA_ONLY, or give its id parameter a name in OTHER_TENANTS_IDS"
-                )
-            answered.append(where)
+            public = (call.method, call.path) in PUBLIC
+            tokens = [None] if public else [t for s in sorted(call.schemes) for t in own[s]]
+            assert tokens, f"{where}: not public, yet it accepts none of {sorted(own)}"
+            for token in tokens:
+                response = call.send(shop, token)
+                assert leaked(response.text) == [], where
+                if call.names_other_tenant:
+                    refusals = (401, 403, 404) if public else (403, 404)
+                    assert response.status_code in refusals, f"{where}: {response.status_code}"
+                else:
+                    assert (call.method, call.path) in PUBLIC | OWN_DATA_ONLY, (
+                        f"{where} names no resource of another tenant: list it in PUBLIC or "
+                        "OWN_DATA_ONLY, or give its id parameter a name in OTHER_TENANTS_IDS"
+                    )
+                answered.append(where)
         for route, path in routes(api):
             if not isinstance(route, APIRoute) and "{" not in path:
                 assert leaked(shop.get(path).text) == [], path
     assert len(answered) >= 4
 
-    # Nothing the shop's key did reached the other tenant's subject.
+    # Nothing the shop's credentials did reached the other tenant's subject.
     with http(app, new_key(app, "other")) as other:
         read = other.get(
             f"/v1/subjects/{victim}",
@@ -202,15 +272,23 @@ def test_every_route_hides_another_tenants_data_from_a_tenants_key(
     assert read.json()["values"]["full_name"] == VALUES["full_name"]
     with app.uow() as uow:
         [consent] = uow.consents.for_subject("other", victim)
+        credential = uow.credentials.get("other", victim)
+        attempts = uow.staff.attempts("other", OTHER_STAFF)
     assert consent.withdrawn_at is None
+    assert credential is not None
+    assert (credential.attempts.failed, credential.code_hash is not None) == (0, True)
+    assert attempts.failed == 0
     with app.uow() as uow:
         actors = {e["actor"] for e in uow.audit.entries("other")}
-    assert api_keys.actor_of(shop_key) not in actors
+    assert api_keys.actor_of(own["HTTPBearer"][0]) not in actors
+    assert not any(actor.endswith(".shop") for actor in actors)
 
 
-def test_every_route_but_the_public_ones_needs_a_valid_key(app: bootstrap.App, victim: str) -> None:
+def test_every_route_but_the_public_ones_needs_a_valid_credential(
+    app: bootstrap.App, victim: str
+) -> None:
     api = create_app(app)
-    for authorization in (None, "Bearer bm_nonsense"):
+    for authorization in (None, "Bearer bm_nonsense", "Bearer bs_nonsense"):
         headers = {} if authorization is None else {"Authorization": authorization}
         with _client(api, None) as anonymous:
             for call in calls(api, victim):
@@ -221,6 +299,27 @@ def test_every_route_but_the_public_ones_needs_a_valid_key(app: bootstrap.App, v
                 )
                 assert response.status_code == 401, f"{call.method} {call.path}"
                 assert leaked(response.text) == []
+
+
+def test_a_credential_opens_only_the_routes_that_ask_for_its_kind(
+    app: bootstrap.App, victim: str
+) -> None:
+    """An API key is no session, a session is no API key, a subject's session is no staff's."""
+    api = create_app(app)
+    own = credentials(app)
+    checked = 0
+    with _client(api, None) as shop:
+        for call in calls(api, victim):
+            if (call.method, call.path) in PUBLIC:
+                continue
+            for scheme in sorted(set(own) - call.schemes):
+                for token in own[scheme]:
+                    response = call.send(shop, token)
+                    where = f"{call.method} {call.path} with a {scheme} credential"
+                    assert response.status_code in (401, 403), where
+                    assert leaked(response.text) == [], where
+                    checked += 1
+    assert checked >= 4
 
 
 def _client(api: FastAPI, key: str | None) -> httpx.Client:

@@ -14,7 +14,7 @@ from baomat import __version__
 from baomat.api import errors
 from baomat.api.deps import Runtime
 from baomat.api.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
-from baomat.api.routes import consents, decisions, health, subjects
+from baomat.api.routes import auth, consents, decisions, health, subjects
 from baomat.bootstrap import App
 from baomat.services.tenants import PolicyCache
 
@@ -22,7 +22,9 @@ DESCRIPTION = """\
 A website's backend registers customers' personal data under its privacy
 policy and reads it back for a declared purpose; every read is audited.
 Authenticate with a tenant's API key: `Authorization: Bearer bm_<id>_<secret>`
-(`baomat apikey create --tenant T --label L`).
+(`baomat apikey create --tenant T --label L`). Staff and data subjects log in
+(`POST /v1/staff/login`, `POST /v1/subjects/login`) and call with the session
+token they get: `Authorization: Bearer bs_<id>_<secret>`.
 """
 
 
@@ -38,7 +40,7 @@ def create_app(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     )
     api.state.runtime = Runtime(app, PolicyCache())
     v1 = APIRouter(prefix="/v1")
-    for module in (health, subjects, consents, decisions):
+    for module in (health, auth, subjects, consents, decisions):
         v1.include_router(module.router)
     api.include_router(v1)
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)

@@ -2,6 +2,13 @@
 
     def read(tenant: TenantDep, policy: PolicyDep, uow: UowDep, now: ClockDep) -> ...
 
+A website's backend calls with its tenant's API key (`TenantDep`); staff and
+data subjects call with the session token their login returned:
+
+    def approve(staff: Annotated[Principal, require(Permission.APPROVE_AUTHORITY_DISCLOSURE)])
+    def mine(staff: StaffDep)          # any staff member of staff.tenant; staff.role, staff.actor
+    def own(subject_id: str, subject: SubjectDep)  # only the subject's own `subject_id`
+
 The built App and the policy cache live on the FastAPI app's state (see
 `create_app`); nothing here exists before a request does.
 """
@@ -10,15 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from baomat.bootstrap import App
-from baomat.domain.errors import Unauthenticated
+from baomat.domain.errors import Forbidden, Unauthenticated
+from baomat.domain.login import Principal
+from baomat.domain.roles import Permission
 from baomat.policy.model import Policy
-from baomat.services import api_keys
+from baomat.services import api_keys, auth
 from baomat.services.tenants import PolicyCache
 from baomat.store.uow import UnitOfWork
 
@@ -69,17 +78,93 @@ def _tenant(
     if credentials is None:
         raise Unauthenticated("an API key is required: Authorization: Bearer bm_...")
     presented = credentials.credentials
-    return Tenant(api_keys.authenticate(runtime.app.uow(), presented), api_keys.actor_of(presented))
+    # Only reads, as does `_policy`: neither waits for, nor holds up, a request that writes.
+    tenant = api_keys.authenticate(runtime.app.uow(read_only=True), presented)
+    return Tenant(tenant, api_keys.actor_of(presented))
 
 
 TenantDep = Annotated[Tenant, Depends(_tenant)]
 
 
 def _policy(runtime: RuntimeDep, tenant: TenantDep) -> Policy:
-    return runtime.policies.current(runtime.app.uow(), tenant.id)
+    return runtime.policies.current(runtime.app.uow(read_only=True), tenant.id)
 
 
 UowDep = Annotated[UnitOfWork, Depends(_uow)]
 ClockDep = Annotated[dt.datetime, Depends(_now)]
 PolicyDep = Annotated[Policy, Depends(_policy)]
 """The calling tenant's policy in force."""
+
+
+_Credentials = HTTPAuthorizationCredentials | None
+_staff_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="StaffSession",
+    description="A staff session token from `POST /v1/staff/login`: `Bearer bs_<id>_<secret>`.",
+)
+_subject_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="SubjectSession",
+    description="A data subject's session token from `POST /v1/subjects/login` or "
+    "`POST /v1/subjects/login/code/verify`: `Bearer bs_<id>_<secret>`.",
+)
+
+
+def _session(runtime: Runtime, credentials: _Credentials) -> Principal:
+    if credentials is None:
+        raise Unauthenticated("a session is required: Authorization: Bearer bs_... (log in first)")
+    uow = runtime.app.uow(read_only=True)
+    return auth.authenticate_session(uow, credentials.credentials, runtime.app.clock())
+
+
+def _principal(
+    runtime: RuntimeDep,
+    staff: Annotated[_Credentials, Depends(_staff_bearer)],
+    subject: Annotated[_Credentials, Depends(_subject_bearer)],
+) -> Principal:
+    return _session(runtime, staff or subject)
+
+
+def _staff(
+    runtime: RuntimeDep, credentials: Annotated[_Credentials, Depends(_staff_bearer)]
+) -> Principal:
+    principal = _session(runtime, credentials)
+    if principal.kind != "staff":
+        raise Forbidden("only staff may do this")
+    return principal
+
+
+def _subject(
+    request: Request,
+    runtime: RuntimeDep,
+    credentials: Annotated[_Credentials, Depends(_subject_bearer)],
+) -> Principal:
+    principal = _session(runtime, credentials)
+    if principal.kind != "subject":
+        raise Forbidden("only the data subject may do this")
+    # A route's `{subject_id}` must be the subject's own: checked here, once for every route.
+    claimed = request.path_params.get("subject_id")
+    if claimed is not None and claimed != principal.id:
+        raise Forbidden("a data subject may act only on their own data")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(_principal)]
+"""Whoever holds a live session, staff or data subject (`principal.kind`)."""
+StaffDep = Annotated[Principal, Depends(_staff)]
+"""A staff member's session, of `staff.tenant`; 403 for a subject's session."""
+SubjectDep = Annotated[Principal, Depends(_subject)]
+"""A data subject's session; 403 when the route's `{subject_id}` is another subject's."""
+
+
+def require(permission: Permission) -> Any:
+    """A dependency: the staff principal, if its role holds `permission`, else 403.
+
+    def approve(staff: Annotated[Principal, require(Permission.APPROVE_AUTHORITY_DISCLOSURE)])
+    """
+
+    def check(staff: StaffDep) -> Principal:
+        staff.require(permission)
+        return staff
+
+    return Depends(check)

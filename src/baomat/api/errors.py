@@ -7,16 +7,25 @@ carries a traceback or a submitted value: messages are the domain's own,
 which never hold personal data, and a request the schema refuses is described
 by its location and rule, not by its input. Anything unexpected becomes a
 generic 500, logged by exception type only.
+
+Routes declare the error statuses they answer with `responses(...)`, so
+/openapi.json describes every answer (checked by schemathesis in the tests):
+
+    router = APIRouter(prefix="/subjects", responses=errors.responses(401, 422))
+    @router.post("", responses=errors.responses(400, 413))  # a JSON body: unreadable, too large
+    @router.get("/{subject_id}", responses=errors.responses(403, 404))
 """
 
 from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -64,6 +73,43 @@ _HTTP_CODES = {
     413: "content_too_large",
 }
 """Codes for the framework's own answers; other statuses take their phrase in snake case."""
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    code: str
+    """`invalid`, `not_found`, `forbidden`, ...: the status in words, for programs."""
+    message: str
+    """For people: the domain's own words, never a submitted value."""
+    field: str | None = None
+    """With `invalid`: the refused input (`values.email`, `purpose`)."""
+    rule: str | None = None
+    """With `invalid`: the rule it broke."""
+    reason: str | None = None
+    """With a refused use of data: the decision's reason code (`no_consent`)."""
+
+
+class ErrorAnswer(BaseModel):
+    """`{"error": {"code": "not_found", "message": "subject not found"}}`."""
+
+    error: ErrorDetail
+
+
+_MEANING = {
+    400: "The request could not be read: its body is not JSON text in UTF-8.",
+    401: "No API key or session, or not a valid one.",
+    403: "Well formed, and refused: `reason` says why when a decision refused it.",
+    404: "No such subject or record for this tenant (or it is erased).",
+    409: "Conflicts with the current state (already done, or a legal hold).",
+    413: "The request body is over the size limit (1 MiB).",
+    422: "The input breaks a rule of the schema or the policy: `field` and `rule` say which.",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Error statuses a route answers with → its `responses=`, all with the `ErrorAnswer` body."""
+    return {status: {"model": ErrorAnswer, "description": _MEANING[status]} for status in statuses}
 
 
 def error_response(

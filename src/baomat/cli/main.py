@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from baomat import bootstrap
-from baomat.cli import apikey, policy, retention
+from baomat.cli import apikey, policy, retention, staff
 from baomat.cli._common import CLI_ACTOR, plain_errors
 from baomat.config import Settings
 from baomat.policy.loader import load_policy
@@ -30,6 +30,7 @@ app = typer.Typer(
 app.add_typer(policy.app, name="policy")
 app.add_typer(retention.app, name="retention")
 app.add_typer(apikey.app, name="apikey")
+app.add_typer(staff.app, name="staff")
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")

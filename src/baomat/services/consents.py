@@ -81,27 +81,43 @@ def withdraw(
     """
     with uow:
         record = _live_subject(uow, tenant, subject_id)
-        active = [
-            c for c in uow.consents.for_subject(tenant, record.id, purpose) if c.is_active(at)
-        ]
+        active, events = withdraw_within(uow, tenant, record.id, purpose, actor, at)
         if not active:
             raise Conflict("consent: none is in force for this purpose")
-        events = []
-        for consent in active:
-            consent.withdraw(at)
-            uow.consents.record_withdrawal(tenant, consent)
-            events.append(
-                AuditEvent(
-                    actor,
-                    "consent.withdraw",
-                    record.id,
-                    purpose=consent.purpose,
-                    detail={"consent": consent.id, "policy_version": consent.policy_version},
-                )
-            )
         uow.audit.append(tenant, events, at)
         uow.commit()
     return active
+
+
+def withdraw_within(
+    uow: UnitOfWork,
+    tenant: str,
+    subject_id: str,
+    purpose: str | None,
+    actor: str,
+    at: dt.datetime,
+    **detail: str,
+) -> tuple[list[Consent], list[AuditEvent]]:
+    """Inside an open unit of work: ends the consents in force for `purpose` (or every one).
+
+    → (the consents withdrawn, their audit events carrying `detail` too);
+    nothing withdrawn when none is in force. The caller appends and commits.
+    """
+    active = [c for c in uow.consents.for_subject(tenant, subject_id, purpose) if c.is_active(at)]
+    events = []
+    for consent in active:
+        consent.withdraw(at)
+        uow.consents.record_withdrawal(tenant, consent)
+        events.append(
+            AuditEvent(
+                actor,
+                "consent.withdraw",
+                subject_id,
+                purpose=consent.purpose,
+                detail={"consent": consent.id, "policy_version": consent.policy_version, **detail},
+            )
+        )
+    return active, events
 
 
 def list_for_subject(

@@ -56,3 +56,12 @@ def release(uow: UnitOfWork, tenant: str, hold_id: str, actor: str, at: dt.datet
             raise NotFound("no open legal hold with that id")
         uow.audit.append(tenant, [AuditEvent(actor, "hold.release", detail={"hold": hold_id})], at)
         uow.commit()
+
+
+def blocking(uow: UnitOfWork, tenant: str, subject_id: str) -> str | None:
+    """Inside an open unit of work: why the subject's data may not be erased, or None."""
+    holds = uow.holds.open_for(tenant, subject_id)
+    if not holds:
+        return None
+    reasons = ", ".join(sorted({h.reason for h in holds}))
+    return f"a legal hold ({reasons}) keeps the data until it is released"

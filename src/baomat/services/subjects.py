@@ -12,7 +12,7 @@ from baomat.domain.errors import Conflict, Invalid, NotFound
 from baomat.domain.normalise import InvalidValue, normalise_for_index
 from baomat.domain.validators import validate
 from baomat.policy.model import Policy
-from baomat.services import decisions
+from baomat.services import decisions, holds
 from baomat.store.subjects import NewSubject
 from baomat.store.uow import UnitOfWork
 
@@ -156,21 +156,29 @@ def erase(
     fail, the values are already unreadable and a retry completes the erasure.
     """
     with uow:
-        record = uow.subjects.get(tenant, subject_id)
+        record = uow.subjects.lock(tenant, subject_id)
         if record is None:
             raise NotFound("subject not found")
         if record.status == "erased":
             raise Conflict("subject: already erased")
-        holds = uow.holds.open_for(tenant, subject_id)
-        if holds:
-            reasons = ", ".join(sorted({h.reason for h in holds}))
-            raise Conflict(f"subject: a legal hold ({reasons}) keeps the data until it is released")
-        uow.keystore.shred(tenant, [subject_id])
-        uow.subjects.erase(tenant, subject_id, at, reason)
-        uow.audit.append(
-            tenant, [AuditEvent(actor, "subject.erase", subject_id, detail={"reason": reason})], at
-        )
+        uow.audit.append(tenant, [erase_within(uow, tenant, subject_id, reason, actor, at)], at)
         uow.commit()
+
+
+def erase_within(
+    uow: UnitOfWork, tenant: str, subject_id: str, reason: str, actor: str, at: dt.datetime
+) -> AuditEvent:
+    """Inside an open unit of work, the subject locked and live → the erasure's audit event.
+
+    Refused (Conflict) while a legal hold keeps the data. The caller appends
+    the event with its own, and commits.
+    """
+    blocked = holds.blocking(uow, tenant, subject_id)
+    if blocked is not None:
+        raise Conflict(f"subject: {blocked}")
+    uow.keystore.shred(tenant, [subject_id])
+    uow.subjects.erase(tenant, subject_id, at, reason)
+    return AuditEvent(actor, "subject.erase", subject_id, detail={"reason": reason})
 
 
 def close_account(

@@ -9,6 +9,7 @@ a blind index over their normalised value.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -177,4 +178,84 @@ class SubjectRepository:
             insert(tombstones).values(
                 tenant_id=tenant, subject_id=subject_id, erased_at=at, reason=reason
             )
+        )
+
+    def lock(self, tenant: str, subject_id: str) -> SubjectRecord | None:
+        """The subject's row, locked until the transaction ends, or None.
+
+        FOR UPDATE on PostgreSQL; SQLite transactions here begin IMMEDIATE and
+        so hold the whole database already. Changes to one subject that must
+        not interleave (a correction, an erasure) take this lock first.
+        """
+        row = self.conn.execute(
+            select(subjects.c.id)
+            .where(subjects.c.tenant_id == tenant, subjects.c.id == subject_id)
+            .with_for_update()
+        ).first()
+        return None if row is None else self.get(tenant, subject_id)
+
+    def version(self, tenant: str, subject_id: str) -> str:
+        """An opaque token that changes whenever the subject or any of its values is rewritten.
+
+        A digest of the subject's status and update time and of its stored
+        ciphertexts (each write seals with a fresh nonce), so a change made by
+        another transaction is noticed even at the same clock time.
+        """
+        row = self.conn.execute(
+            select(subjects.c.status, subjects.c.updated_at).where(
+                subjects.c.tenant_id == tenant, subjects.c.id == subject_id
+            )
+        ).first()
+        digest = hashlib.sha256(repr(None if row is None else tuple(row)).encode())
+        for name, blob in self.conn.execute(
+            select(field_values.c.field, field_values.c.ciphertext)
+            .where(field_values.c.tenant_id == tenant, field_values.c.subject_id == subject_id)
+            .order_by(field_values.c.field)
+        ):
+            digest.update(name.encode() + b"\x1f" + hashlib.sha256(blob).digest())
+        return digest.hexdigest()
+
+    def replace_values(
+        self,
+        tenant: str,
+        subject_id: str,
+        values: Mapping[str, str],
+        index: Mapping[str, str],
+        at: dt.datetime,
+        *,
+        remove: Sequence[str] = (),
+    ) -> None:
+        """Rewrites these fields' values (sealed afresh, blind index recomputed); drops `remove`.
+
+        `index` holds the normalised form of the searchable ones among
+        `values`. Raises SubjectShredded once the subject's key is gone.
+        """
+        key = self.keystore.get(tenant, subject_id)
+        if key is None:
+            raise SubjectShredded(subject_id)
+        cipher = crypto.SubjectCipher(key, tenant, subject_id)
+        self.conn.execute(
+            delete(field_values).where(
+                field_values.c.tenant_id == tenant,
+                field_values.c.subject_id == subject_id,
+                field_values.c.field.in_([*values, *remove]),
+            )
+        )
+        rows = [
+            {
+                "tenant_id": tenant,
+                "subject_id": subject_id,
+                "field": name,
+                "ciphertext": cipher.encrypt(name, value.encode()),
+                "blind_index": None
+                if name not in index
+                else self.index.digest(tenant, name, index[name]),
+            }
+            for name, value in values.items()
+        ]
+        insert_rows(self.conn, field_values, rows)
+        self.conn.execute(
+            update(subjects)
+            .where(subjects.c.tenant_id == tenant, subjects.c.id == subject_id)
+            .values(updated_at=at)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -10,9 +11,15 @@ from baomat.store import crypto
 from baomat.store.api_keys import ApiKeyRepository
 from baomat.store.audit_log import AuditLog
 from baomat.store.consents import ConsentRepository
+from baomat.store.credentials import CredentialRepository
+from baomat.store.disclosures import DisclosureRepository
+from baomat.store.engine import READ_ONLY, writer_lock
 from baomat.store.holds import LegalHoldRepository
 from baomat.store.keystore import KeyStore
 from baomat.store.limits import SubjectLimitRepository
+from baomat.store.rights import RightsRepository
+from baomat.store.sessions import SessionRepository
+from baomat.store.staff import StaffRepository
 from baomat.store.subjects import SubjectRepository
 from baomat.store.tenants import TenantRepository
 
@@ -22,6 +29,12 @@ class UnitOfWork:
 
     Leaving the block without `commit()` (or through an exception) rolls
     everything back. Repositories share the one connection and never commit.
+
+    `read_only=True` is for a use case that only reads (authenticating a
+    caller, the policy in force): on SQLite its transaction takes no write
+    lock, so it never waits for a writer, nor makes one wait. It cannot commit.
+    A writing unit of work on SQLite queues on the engine's `writer_lock` in
+    this process before it begins.
     """
 
     conn: Connection
@@ -32,16 +45,40 @@ class UnitOfWork:
     holds: LegalHoldRepository
     consents: ConsentRepository
     limits: SubjectLimitRepository
+    rights: RightsRepository
+    disclosures: DisclosureRepository
+    staff: StaffRepository
+    sessions: SessionRepository
+    credentials: CredentialRepository
 
-    def __init__(self, engine: Engine, keystore: KeyStore, index: crypto.BlindIndex) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        keystore: KeyStore,
+        index: crypto.BlindIndex,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self._engine = engine
         self.keystore = keystore
         self._index = index
+        self._read_only = read_only
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
-        self.conn = self._engine.connect()
-        self._tx = self.conn.begin()
+        lock = None if self._read_only else writer_lock(self._engine)
+        # Past SQLite's own 30 s busy timeout, go on and let SQLite answer as it would.
+        self._held: threading.RLock | None = (
+            lock if lock is not None and lock.acquire(timeout=30) else None
+        )
+        try:
+            self.conn = self._engine.connect()
+            if self._read_only:
+                self.conn.execution_options(**{READ_ONLY: True})
+            self._tx = self.conn.begin()
+        except BaseException:
+            self._release()
+            raise
         self._committed = False
         self.tenants = TenantRepository(self.conn)
         self.subjects = SubjectRepository(self.conn, self.keystore, self._index)
@@ -50,9 +87,16 @@ class UnitOfWork:
         self.holds = LegalHoldRepository(self.conn)
         self.consents = ConsentRepository(self.conn, self.keystore)
         self.limits = SubjectLimitRepository(self.conn)
+        self.rights = RightsRepository(self.conn)
+        self.disclosures = DisclosureRepository(self.conn)
+        self.staff = StaffRepository(self.conn)
+        self.sessions = SessionRepository(self.conn)
+        self.credentials = CredentialRepository(self.conn, self._index)
         return self
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work never commits")
         self._tx.commit()
         self._committed = True
 
@@ -70,4 +114,12 @@ class UnitOfWork:
                 for tenant, subject_ids in self.subjects.new_keys.items():
                     self.keystore.shred(tenant, subject_ids)
         finally:
-            self.conn.close()
+            try:
+                self.conn.close()
+            finally:
+                self._release()
+
+    def _release(self) -> None:
+        if self._held is not None:
+            self._held.release()
+            self._held = None

@@ -14,11 +14,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StringConstraints
 
+from baomat.api import errors
 from baomat.api.deps import ClockDep, PolicyDep, TenantDep, UowDep
 from baomat.domain.consent import Consent, ConsentRequest
 from baomat.services import consents
 
-router = APIRouter(prefix="/subjects/{subject_id}/consents", tags=["consents"])
+router = APIRouter(
+    prefix="/subjects/{subject_id}/consents",
+    tags=["consents"],
+    responses=errors.responses(401, 422),
+)
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 SubjectId = Annotated[str, Path(max_length=64, description="The subject's pseudonymous id.")]
@@ -69,7 +74,7 @@ class Withdrawn(BaseModel):
     consents: list[ConsentOut]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=errors.responses(400, 404, 409, 413))
 def give_consent(
     subject_id: SubjectId,
     body: NewConsent,
@@ -83,7 +88,7 @@ def give_consent(
     return ConsentOut.of(consents.give(uow, policy, request, tenant.actor, now))
 
 
-@router.delete("/{purpose}")
+@router.delete("/{purpose}", responses=errors.responses(404, 409))
 def withdraw_consent(
     subject_id: SubjectId, purpose: Name, tenant: TenantDep, uow: UowDep, now: ClockDep
 ) -> Withdrawn:

@@ -12,12 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from baomat.api import errors
 from baomat.api.deps import ClockDep, PolicyDep, TenantDep, UowDep
 from baomat.domain.decision import NOT_FOUND_REASONS
 from baomat.domain.errors import NotFound
 from baomat.services import decisions
 
-router = APIRouter(tags=["decisions"])
+router = APIRouter(tags=["decisions"], responses=errors.responses(401, 422))
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
@@ -43,7 +44,7 @@ class Answer(BaseModel):
     policy_version: int
 
 
-@router.post("/decisions")
+@router.post("/decisions", responses=errors.responses(400, 404, 413))
 def decide(
     body: Question, tenant: TenantDep, policy: PolicyDep, uow: UowDep, now: ClockDep
 ) -> Answer:

@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from baomat.api import errors
 from baomat.api.deps import ClockDep, PolicyDep, TenantDep, UowDep
 from baomat.services import subjects
 
-router = APIRouter(prefix="/subjects", tags=["subjects"])
+router = APIRouter(prefix="/subjects", tags=["subjects"], responses=errors.responses(401, 422))
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 SubjectId = Annotated[str, Path(max_length=64, description="The subject's pseudonymous id.")]
@@ -40,7 +41,7 @@ class SubjectValues(BaseModel):
     values: dict[str, str]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=errors.responses(400, 413))
 def create_subject(
     body: NewSubject, tenant: TenantDep, policy: PolicyDep, uow: UowDep, now: ClockDep
 ) -> Created:
@@ -51,7 +52,7 @@ def create_subject(
     return Created(id=subject_id)
 
 
-@router.get("/{subject_id}")
+@router.get("/{subject_id}", responses=errors.responses(403, 404))
 def read_subject(
     subject_id: SubjectId,
     purpose: Annotated[str, Query(min_length=1, max_length=64)],
@@ -67,7 +68,7 @@ def read_subject(
     return SubjectValues(id=subject_id, purpose=purpose, values=values)
 
 
-@router.delete("/{subject_id}", status_code=204)
+@router.delete("/{subject_id}", status_code=204, responses=errors.responses(404, 409))
 def erase_subject(subject_id: SubjectId, tenant: TenantDep, uow: UowDep, now: ClockDep) -> None:
     """Erases the subject at their request: values deleted, data key shredded, audit kept."""
     subjects.erase(uow, tenant.id, subject_id, "subject_request", tenant.actor, now)
