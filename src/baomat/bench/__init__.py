@@ -1,0 +1,48 @@
+"""`baomat bench`: figures measured side by side in one run, printed as `BENCH name value unit`.
+
+Each ratio divides baomat's time by a plain baseline measured on the same
+machine in the same run, so the figure does not depend on how fast the
+machine is. One module per area: `store`, `audit`, `decisions` (in
+process), `http` (a real server), `retention`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from baomat.bench import audit, decisions, http, retention, store
+from baomat.bench._app import bench_app
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    subjects: int
+    """Stored for `store.*` and verified for `audit.*`; as many generated for decisions."""
+    decisions: int
+    """Decisions asked in process."""
+    http_subjects: int
+    http_rounds: int
+    """Decisions (and as many health checks) per client of the HTTP figure."""
+    retention_subjects: int
+
+
+FULL = Sizes(100_000, 1_000_000, 1_000, 250, 1_000_000)
+QUICK = Sizes(10_000, 200_000, 200, 60, 20_000)
+
+
+def run(quick: bool, out: TextIO) -> None:
+    """Runs every figure; `quick` uses sizes that finish in well under a minute."""
+    sizes = QUICK if quick else FULL
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with tempfile.TemporaryDirectory(prefix="baomat-bench-") as tmp:
+        scratch = Path(tmp)
+        with bench_app(scratch / "home") as app:
+            store.measure(app, scratch, sizes.subjects, at, out)
+            audit.measure(app, out)
+        decisions.measure(sizes.subjects, sizes.decisions, at, out)
+        http.measure(scratch / "http", sizes.http_subjects, sizes.http_rounds, out)
+        retention.measure(scratch / "retention", sizes.retention_subjects, at, out)
