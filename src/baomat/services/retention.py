@@ -46,7 +46,7 @@ def _findings(
 
 
 def sweep(
-    new_uow: Callable[[], UnitOfWork],
+    new_uow: Callable[..., UnitOfWork],
     tenant: str,
     now: dt.datetime,
     calendar: WorkingDays,
@@ -60,9 +60,11 @@ def sweep(
     `retention:<rule id>`), so a failure leaves the others done. A subject under
     a legal hold is reported as held and kept.
     """
-    policy = PolicyCache().current(new_uow(), tenant)
+    # The scan only reads: a read-only unit of work never holds writers back,
+    # however long a sweep of a million subjects takes.
+    policy = PolicyCache().current(new_uow(read_only=True), tenant)
     report = Report(tenant)
-    report.verdicts = list(_findings(new_uow(), policy, now, calendar, report))
+    report.verdicts = list(_findings(new_uow(read_only=True), policy, now, calendar, report))
     if dry_run:
         return report
     for verdict in report.verdicts:
