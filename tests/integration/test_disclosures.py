@@ -156,6 +156,7 @@ def test_a_police_request_releases_nothing_until_a_second_dpo_approves(
     assert (shown.document_number, shown.document_date) == ("128/CSĐT-PC02", dt.date(2026, 2, 10))
     assert _trail(app, seller) == [
         ("disclosure.request", "pending", "full_name,phone,tax_code"),
+        ("hold.place", "ok", ""),
         ("disclosure.decision", "allow", "full_name,phone,tax_code"),
         ("disclosure.approve", "ok", "full_name,phone,tax_code"),
     ]
@@ -251,13 +252,18 @@ def test_a_disclosure_about_another_tenants_subject_looks_like_not_found(
         assert uow.audit.entries("wesale", subject=theirs) == []
 
 
-def test_an_erased_subject_is_not_found_and_a_pending_request_about_it_is_not_released(
+def test_a_pending_authority_request_holds_the_data_until_a_dpo_decides(
     app: App, wesale: Policy, seller: str
 ) -> None:
     d = _police(app, wesale, seller)
+    with pytest.raises(Conflict, match="legal hold \\(authority_request\\)"):
+        subjects.erase(app.uow(), "wesale", seller, "subject_request", "test", AT)
+    disclosures.reject(app.uow(), "wesale", d.id, "dpo.binh", "dpo", "not_a_formal_request", LATER)
+    subjects.erase(app.uow(), "wesale", seller, "subject_request", "test", LATER)
+
+
+def test_an_erased_subject_is_not_found(app: App, wesale: Policy, seller: str) -> None:
     subjects.erase(app.uow(), "wesale", seller, "subject_request", "test", AT)
-    with pytest.raises(NotFound, match="subject not found"):
-        disclosures.approve(app.uow(), wesale, d.id, "dpo.binh", "dpo", LATER)
     with pytest.raises(NotFound):
         disclosures.disclose_to_partner(
             app.uow(), wesale, seller, "technical_partner", SUPPORT, "support", LATER
@@ -266,7 +272,7 @@ def test_an_erased_subject_is_not_found_and_a_pending_request_about_it_is_not_re
         _police(app, wesale, seller, at=LATER)
     with pytest.raises(NotFound):
         disclosures.list_for_subject(app.uow(), "wesale", seller, include_confidential=True)
-    assert _rows(app, "SELECT status FROM disclosures") == [(PENDING_APPROVAL,)]
+    assert _rows(app, "SELECT count(*) FROM disclosures") == [(0,)]
 
 
 def test_a_restriction_stops_partners_but_not_an_authority_request(

@@ -37,7 +37,7 @@ from baomat.domain.disclosure import (
 )
 from baomat.domain.errors import Conflict, Invalid, NotFound
 from baomat.policy.model import Policy, Recipient
-from baomat.services import decisions
+from baomat.services import decisions, holds
 from baomat.store.subjects import SubjectRecord
 from baomat.store.uow import UnitOfWork
 
@@ -153,8 +153,13 @@ def record_authority_request(
             at,
         )
         uow.disclosures.add(policy.tenant, disclosure)
+        # Until a dpo decides, the subject's data may not be erased.
+        _, hold = holds.place_within(
+            uow, policy.tenant, record.id, "authority_request", _hold_reference(disclosure),
+            actor, at,
+        )  # fmt: skip
         uow.audit.append(
-            policy.tenant, [_event(actor, "disclosure.request", disclosure, "pending")], at
+            policy.tenant, [_event(actor, "disclosure.request", disclosure, "pending"), hold], at
         )
         uow.commit()
     return disclosure
@@ -199,7 +204,12 @@ def approve(
         if not uow.disclosures.record_decision(policy.tenant, disclosure):
             raise Conflict("disclosure: already decided, not awaiting approval")
         values = uow.subjects.values(policy.tenant, disclosure.subject, disclosure.fields)
-        uow.audit.append(policy.tenant, [_event(approver, "disclosure.approve", disclosure)], at)
+        released = holds.release_within(
+            uow, policy.tenant, disclosure.subject, _hold_reference(disclosure), approver, at
+        )
+        uow.audit.append(
+            policy.tenant, [_event(approver, "disclosure.approve", disclosure), *released], at
+        )
         uow.commit()
     return {f: values[f] for f in disclosure.fields if f in values}
 
@@ -225,13 +235,20 @@ def reject(
         disclosure.reject(actor, at, reason)
         if not uow.disclosures.record_decision(tenant, disclosure):
             raise Conflict("disclosure: already decided, not awaiting approval")
+        released = holds.release_within(
+            uow, tenant, disclosure.subject, _hold_reference(disclosure), actor, at
+        )
         uow.audit.append(
             tenant,
-            [_event(actor, "disclosure.reject", disclosure, "rejected", reason=reason)],
+            [_event(actor, "disclosure.reject", disclosure, "rejected", reason=reason), *released],
             at,
         )
         uow.commit()
     return disclosure
+
+
+def _hold_reference(disclosure: Disclosure) -> str:
+    return f"disclosure:{disclosure.id}"
 
 
 def list_for_subject(

@@ -31,23 +31,41 @@ def place(
         raise Invalid("reason", f"must be one of {', '.join(REASONS)}")
     if not reference.strip() or len(reference) > 128:
         raise Invalid("reference", "must be 1 to 128 characters")
-    hold = HoldRecord(os.urandom(16).hex(), subject_id, reason, reference.strip(), at)
     with uow:
         record = uow.subjects.get(tenant, subject_id)
         if record is None or record.status == "erased":
             raise NotFound("subject not found")
-        uow.holds.place(tenant, hold)
-        uow.audit.append(
-            tenant,
-            [
-                AuditEvent(
-                    actor, "hold.place", subject_id, detail={"hold": hold.id, "reason": reason}
-                )
-            ],
-            at,
-        )
+        hold_id, event = place_within(uow, tenant, subject_id, reason, reference.strip(), actor, at)
+        uow.audit.append(tenant, [event], at)
         uow.commit()
-    return hold.id
+    return hold_id
+
+
+def place_within(
+    uow: UnitOfWork,
+    tenant: str,
+    subject_id: str,
+    reason: str,
+    reference: str,
+    actor: str,
+    at: dt.datetime,
+) -> tuple[str, AuditEvent]:
+    """Inside an open unit of work → (the hold's id, its audit event for the caller to append)."""
+    hold = HoldRecord(os.urandom(16).hex(), subject_id, reason, reference, at)
+    uow.holds.place(tenant, hold)
+    event = AuditEvent(actor, "hold.place", subject_id, detail={"hold": hold.id, "reason": reason})
+    return hold.id, event
+
+
+def release_within(
+    uow: UnitOfWork, tenant: str, subject_id: str, reference: str, actor: str, at: dt.datetime
+) -> list[AuditEvent]:
+    """Inside an open unit of work: releases the subject's open holds with this reference."""
+    events = []
+    for hold in uow.holds.open_for(tenant, subject_id):
+        if hold.reference == reference and uow.holds.release(tenant, hold.id, at):
+            events.append(AuditEvent(actor, "hold.release", detail={"hold": hold.id}))
+    return events
 
 
 def release(uow: UnitOfWork, tenant: str, hold_id: str, actor: str, at: dt.datetime) -> None:
