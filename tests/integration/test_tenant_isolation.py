@@ -15,13 +15,15 @@ tenant, and must refuse.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
@@ -30,12 +32,23 @@ from baomat import bootstrap
 from baomat.api.app import create_app
 from baomat.domain.consent import ConsentRequest, shown_text_sha256
 from baomat.domain.roles import Role
-from baomat.services import api_keys, consents, staff, subject_login, subjects
+from baomat.policy.loader import parse_policy
+from baomat.policy.model import Policy
+from baomat.services import (
+    api_keys,
+    consents,
+    disclosures,
+    rights,
+    staff,
+    subject_login,
+    subjects,
+    tenants,
+)
 from baomat.services.tenants import PolicyCache
 from tests.asgi import SyncASGITransport
 from tests.integration.logins import PASSWORD, CapturingNotifier, staff_token, subject_token
 from tests.integration.shop import AT, SHOP
-from tests.integration.tenancy import http, new_key, publish_shop
+from tests.integration.tenancy import http, new_key
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
@@ -48,13 +61,22 @@ PUBLIC = {
 }
 """Routes that need no credential: they touch no tenant's data, or they take credentials."""
 
-OWN_DATA_ONLY = {("POST", "/v1/subjects"), ("GET", "/v1/me"), ("POST", "/v1/logout")}
+OWN_DATA_ONLY = {
+    ("POST", "/v1/subjects"),
+    ("GET", "/v1/me"),
+    ("POST", "/v1/logout"),
+    ("GET", "/v1/authority-requests"),
+    ("GET", "/v1/me/disclosures"),
+    ("POST", "/v1/me/requests"),
+    ("GET", "/v1/me/requests"),
+    ("GET", "/v1/requests"),
+}
 """Routes that name no existing resource: they act on the caller's own tenant only."""
 
 ENDS_SESSION = {("POST", "/v1/logout")}
 """Routes that revoke the session calling them: called after every other route."""
 
-OTHER_TENANTS_IDS = {"subject_id", "subject", "staff_id"}
+OTHER_TENANTS_IDS = {"subject_id", "subject", "staff_id", "disclosure_id", "request_id"}
 """Parameter names that carry an id of the other tenant's data."""
 
 OTHER_STAFF = "lan.other"
@@ -69,13 +91,54 @@ VALUES = {
 
 MARKETING_TEXT_SHA256 = shown_text_sha256(SHOP["purposes"][1]["text"]["vi"])
 
+SHARING = {
+    **SHOP,
+    "purposes": [
+        *SHOP["purposes"],
+        {"id": "authority", "text": {"vi": "Theo yêu cầu cơ quan nhà nước",
+                                      "en": "On a state agency's request"},
+         "legal_basis": "legal_obligation", "consent": "not_needed",
+         "fields": ["full_name", "email", "phone"]},
+    ],
+    "recipients": [
+        {"id": "courier", "name": {"vi": "Đơn vị giao hàng", "en": "Courier"}, "kind": "partner",
+         "contract": {"reference": "HD-01", "valid_from": "2025-01-01"},
+         "fields": ["full_name", "phone"], "purposes": ["service"]},
+        {"id": "police", "name": {"vi": "Công an", "en": "Police"}, "kind": "state_agency",
+         "fields": "all", "purposes": ["authority"], "on_request_only": True},
+    ],
+}  # fmt: skip
+"""The shop's policy with a partner and a state agency, so the sharing routes reach the subject."""
 
-def examples(victim: str, code: str = "000000") -> dict[str, Any]:
+OVERRIDES = {
+    ("POST", "/v1/subjects/{subject_id}/disclosures"): {"recipient": "courier"},
+    ("POST", "/v1/authority-requests"): {"recipient": "police"},
+}
+"""Examples for one route where a name means something else than in `examples`."""
+
+
+def publish_sharing(app: bootstrap.App, tenant: str, version: int = 1) -> Policy:
+    """Publishes SHARING as `tenant`'s policy `version`, stored as its YAML text."""
+    document = yaml.safe_dump(
+        {**SHARING, "tenant": tenant, "version": version}, allow_unicode=True, sort_keys=False
+    )
+    policy = parse_policy(document, f"{tenant}.yaml")
+    tenants.publish_policy(app.uow(), policy, document, "test", AT)
+    return policy
+
+
+def examples(
+    victim: str, code: str = "000000", ids: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """A value for every parameter name a route may take, by name; lists may be given as one.
 
-    `code` is the login code last sent to the victim; `tenant` is the caller's own.
+    `code` is the login code last sent to the victim; `tenant` is the caller's own; `ids`
+    the victim's disclosure and rights request.
     """
+    ids = ids or {}
     return {
+        "disclosure_id": ids.get("disclosure_id", "0" * 32),
+        "request_id": ids.get("request_id", "0" * 32),
         "subject_id": victim,
         "subject": victim,
         "staff_id": OTHER_STAFF,
@@ -95,6 +158,17 @@ def examples(victim: str, code: str = "000000") -> dict[str, Any]:
         "preticked": False,
         "ip": "203.0.113.9",
         "user_agent": "Mozilla/5.0",
+        "body": "police",
+        "document_number": "128/CSĐT-PC02",
+        "document_date": "2026-02-10",
+        "legal_basis": "legal_obligation",
+        "confidential": False,
+        "reason": "entered_by_mistake",
+        "kind": "delete",
+        "detail": None,
+        "identity_method": "document_checked",
+        "state": "received",
+        "overdue": False,
     }
 
 
@@ -127,18 +201,20 @@ def routes(api: FastAPI) -> Iterator[tuple[BaseRoute, str]]:
         yield context.original_route, context.path_format or ""
 
 
-def calls(api: FastAPI, victim: str, code: str = "000000") -> list[Call]:
+def calls(
+    api: FastAPI, victim: str, code: str = "000000", ids: Mapping[str, str] | None = None
+) -> list[Call]:
     """One call per method of every API route, filled from `examples`; ENDS_SESSION last."""
-    return sorted(_calls(api, victim, code), key=lambda c: (c.method, c.path) in ENDS_SESSION)
+    return sorted(_calls(api, victim, code, ids), key=lambda c: (c.method, c.path) in ENDS_SESSION)
 
 
-def _calls(api: FastAPI, victim: str, code: str) -> Iterator[Call]:
+def _calls(api: FastAPI, victim: str, code: str, ids: Mapping[str, str] | None) -> Iterator[Call]:
     spec = api.openapi()
-    values = examples(victim, code)
     for route, path_format in routes(api):
         if not isinstance(route, APIRoute):
             continue
         for method in sorted(route.methods):
+            values = examples(victim, code, ids) | OVERRIDES.get((method, path_format), {})
             operation = spec["paths"][path_format][method.lower()]
             params = operation.get("parameters", [])
             names = [p["name"] for p in params] + list(_body_fields(spec, operation))
@@ -196,8 +272,8 @@ def victim(app: bootstrap.App) -> str:
     across tenants would find something to withdraw; it has the password
     PASSWORD, and so has the other tenant's staff account OTHER_STAFF.
     """
-    publish_shop(app, "shop", version=2)
-    policy = publish_shop(app, "other")
+    publish_sharing(app, "shop", version=2)
+    policy = publish_sharing(app, "other")
     [subject_id] = subjects.register(app.uow(), policy, "member", [VALUES], "test", AT)
     consents.give(
         app.uow(),
@@ -209,6 +285,20 @@ def victim(app: bootstrap.App) -> str:
     subject_login.set_password(app.uow(), "other", subject_id, PASSWORD, "test", AT)
     staff.create_staff(app.uow(), "other", OTHER_STAFF, Role.DPO, PASSWORD, "test", AT)
     return subject_id
+
+
+@pytest.fixture
+def victim_ids(app: bootstrap.App, victim: str) -> dict[str, str]:
+    """The other tenant's pending police request and rights request about its subject."""
+    policy = PolicyCache().current(app.uow(), "other")
+    asked = disclosures.record_authority_request(
+        app.uow(), policy, victim, "police", "police", "128/CSĐT-PC02", dt.date(2026, 2, 10),
+        "legal_obligation", ["email"], False, "test", AT,
+    )  # fmt: skip
+    request = rights.submit(
+        app.uow(), policy, victim, "access", "self_service", None, f"subject:{victim}", AT
+    )
+    return {"disclosure_id": asked.id, "request_id": request.id}
 
 
 @pytest.fixture
@@ -234,13 +324,13 @@ def credentials(app: bootstrap.App) -> dict[str, list[str]]:
 
 
 def test_every_route_hides_another_tenants_data_from_a_tenants_credentials(
-    app: bootstrap.App, victim: str, victim_code: str
+    app: bootstrap.App, victim: str, victim_code: str, victim_ids: dict[str, str]
 ) -> None:
     api = create_app(app)
     own = credentials(app)
     answered = []
     with _client(api, None) as shop:
-        for call in calls(api, victim, victim_code):
+        for call in calls(api, victim, victim_code, victim_ids):
             where = f"{call.method} {call.path}"
             public = (call.method, call.path) in PUBLIC
             tokens = [None] if public else [t for s in sorted(call.schemes) for t in own[s]]
@@ -285,13 +375,13 @@ def test_every_route_hides_another_tenants_data_from_a_tenants_credentials(
 
 
 def test_every_route_but_the_public_ones_needs_a_valid_credential(
-    app: bootstrap.App, victim: str
+    app: bootstrap.App, victim: str, victim_ids: dict[str, str]
 ) -> None:
     api = create_app(app)
     for authorization in (None, "Bearer bm_nonsense", "Bearer bs_nonsense"):
         headers = {} if authorization is None else {"Authorization": authorization}
         with _client(api, None) as anonymous:
-            for call in calls(api, victim):
+            for call in calls(api, victim, ids=victim_ids):
                 if (call.method, call.path) in PUBLIC:
                     continue
                 response = anonymous.request(
@@ -302,14 +392,14 @@ def test_every_route_but_the_public_ones_needs_a_valid_credential(
 
 
 def test_a_credential_opens_only_the_routes_that_ask_for_its_kind(
-    app: bootstrap.App, victim: str
+    app: bootstrap.App, victim: str, victim_ids: dict[str, str]
 ) -> None:
     """An API key is no session, a session is no API key, a subject's session is no staff's."""
     api = create_app(app)
     own = credentials(app)
     checked = 0
     with _client(api, None) as shop:
-        for call in calls(api, victim):
+        for call in calls(api, victim, ids=victim_ids):
             if (call.method, call.path) in PUBLIC:
                 continue
             for scheme in sorted(set(own) - call.schemes):

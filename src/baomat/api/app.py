@@ -14,7 +14,7 @@ from baomat import __version__
 from baomat.api import errors
 from baomat.api.deps import Runtime
 from baomat.api.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
-from baomat.api.routes import auth, consents, decisions, health, subjects
+from baomat.api.routes import auth, consents, decisions, disclosures, health, rights, subjects
 from baomat.bootstrap import App
 from baomat.services.tenants import PolicyCache
 
@@ -40,7 +40,7 @@ def create_app(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     )
     api.state.runtime = Runtime(app, PolicyCache())
     v1 = APIRouter(prefix="/v1")
-    for module in (health, auth, subjects, consents, decisions):
+    for module in (health, auth, subjects, consents, decisions, disclosures, rights):
         v1.include_router(module.router)
     api.include_router(v1)
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)

@@ -86,8 +86,13 @@ def _tenant(
 TenantDep = Annotated[Tenant, Depends(_tenant)]
 
 
+def policy_of(runtime: Runtime, tenant: str) -> Policy:
+    """The tenant's policy in force, from the app's cache: for routes called with a session."""
+    return runtime.policies.current(runtime.app.uow(read_only=True), tenant)
+
+
 def _policy(runtime: RuntimeDep, tenant: TenantDep) -> Policy:
-    return runtime.policies.current(runtime.app.uow(read_only=True), tenant.id)
+    return policy_of(runtime, tenant.id)
 
 
 UowDep = Annotated[UnitOfWork, Depends(_uow)]
