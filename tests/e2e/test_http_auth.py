@@ -160,6 +160,22 @@ def test_a_subject_logs_in_by_a_code_sent_by_email_once(
     assert malformed.status_code == 422
 
 
+def test_a_code_request_answers_alike_for_an_unknown_subject(
+    app: bootstrap.App, client: httpx.Client, member: str
+) -> None:
+    app.notifier = notifier = CapturingNotifier()
+
+    answers = [
+        client.post("/v1/subjects/login/code", json={"tenant": tenant, "subject_id": subject})
+        for tenant, subject in [("shop", member), ("shop", "0" * 32), ("nowhere", member)]
+    ]
+    again = client.post("/v1/subjects/login/code", json={"tenant": "shop", "subject_id": member})
+
+    assert [a.status_code for a in [*answers, again]] == [202] * 4
+    assert {a.text for a in [*answers, again]} == {answers[0].text}
+    assert len(notifier.codes) == 1
+
+
 def test_without_an_email_server_a_code_request_says_so(client: httpx.Client, member: str) -> None:
     response = client.post("/v1/subjects/login/code", json={"tenant": "shop", "subject_id": member})
 

@@ -23,6 +23,9 @@ class CapturingNotifier:
 
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
 
+    def check_configured(self) -> None:
+        """Always configured: it delivers to this list."""
+
     def send_login_code(self, tenant: str, subject_id: str, code: str, language: str) -> None:
         self.sent.append((tenant, subject_id, code, language))
 

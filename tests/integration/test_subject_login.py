@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import pytest
 from sqlalchemy import select
 
 from baomat import bootstrap
-from baomat.domain.errors import Conflict, Invalid, NotFound, Unauthenticated
+from baomat.domain.errors import Invalid, NotFound, Unauthenticated
 from baomat.domain.login import CODE_LIFETIME, LOCK_PERIOD, SUBJECT_SESSION
 from baomat.policy.model import Policy
 from baomat.services import auth, subject_login, subjects
@@ -193,8 +194,8 @@ def test_five_wrong_codes_burn_the_code_and_lock_the_subject(
 
     with pytest.raises(Unauthenticated):
         _by_code(app, subject, code)
-    with pytest.raises(Conflict, match="locked"):
-        _code(app, subject, notifier, AT + MINUTE)
+    subject_login.request_code(app.uow(), "shop", subject, notifier, AT + MINUTE)
+    assert len(notifier.sent) == 1  # no code while locked, and the answer does not say so
     with pytest.raises(Unauthenticated):
         _by_code(app, subject, code, AT + LOCK_PERIOD)
     fresh = _code(app, subject, notifier, AT + LOCK_PERIOD)
@@ -203,14 +204,19 @@ def test_five_wrong_codes_burn_the_code_and_lock_the_subject(
     assert ['"reason":"wrong_code"' in d for d in reasons[:5]] == [True] * 5
     assert '"locked_until"' in reasons[4]
     assert ['"reason":"locked"' in reasons[5], '"reason":"no_code"' in reasons[6]] == [True, True]
+    assert _refused_codes(app, subject) == ["locked"]
 
 
 def test_a_new_code_waits_a_minute_and_replaces_the_last_one(
     app: bootstrap.App, subject: str, notifier: CapturingNotifier
 ) -> None:
     first = _code(app, subject, notifier, AT)
-    with pytest.raises(Conflict, match="less than a minute"):
-        _code(app, subject, notifier, AT + MINUTE - dt.timedelta(seconds=1))
+    soon = AT + MINUTE - dt.timedelta(seconds=1)
+    assert subject_login.request_code(app.uow(), "shop", subject, notifier, soon) == soon + (
+        dt.timedelta(minutes=10)
+    )
+    assert len(notifier.sent) == 1
+    assert _refused_codes(app, subject) == ["too_soon"]
     second = _code(app, subject, notifier, AT + MINUTE)
 
     if first != second:
@@ -234,19 +240,26 @@ def test_without_an_email_server_no_code_is_made(app: bootstrap.App, subject: st
     assert record is None or record.code_hash is None
 
 
-def test_no_code_for_an_unknown_or_erased_subject_or_in_another_language(
+def test_no_code_for_an_unknown_or_erased_subject_and_the_answer_does_not_tell(
     app: bootstrap.App, subject: str, notifier: CapturingNotifier
 ) -> None:
     with pytest.raises(Invalid, match="language"):
         subject_login.request_code(app.uow(), "shop", subject, notifier, AT, "fr")
-    with pytest.raises(NotFound):
-        subject_login.request_code(app.uow(), "shop", "0" * 32, notifier, AT)
-    with pytest.raises(NotFound):
-        subject_login.request_code(app.uow(), "nowhere", subject, notifier, AT)
+    expiry = AT + dt.timedelta(minutes=10)
+    assert subject_login.request_code(app.uow(), "shop", "0" * 32, notifier, AT) == expiry
+    assert subject_login.request_code(app.uow(), "nowhere", subject, notifier, AT) == expiry
     subjects.erase(app.uow(), "shop", subject, "subject_request", "test", AT)
-    with pytest.raises(NotFound):
-        subject_login.request_code(app.uow(), "shop", subject, notifier, AT)
+    assert subject_login.request_code(app.uow(), "shop", subject, notifier, AT) == expiry
+
     assert notifier.sent == []
+    with app.uow() as uow:
+        refused = [
+            (e["actor"], e["detail"])
+            for e in uow.audit.entries("shop")
+            if e["action"] == "subject.login_code"
+        ]
+        assert uow.audit.entries("nowhere") == []
+    assert refused == [("anonymous", '{"reason":"unknown_account"}')] * 2
 
 
 def test_an_erased_subjects_session_ends_and_a_closed_account_may_still_log_in(
@@ -275,3 +288,14 @@ def test_a_new_password_clears_a_lock(app: bootstrap.App, subject: str) -> None:
     _by_password(app, subject, "một mật khẩu mới hẳn")
     with app.uow() as uow:
         assert uow.audit.verify("shop")[1] is None
+
+
+def _refused_codes(app: bootstrap.App, subject: str) -> list[str]:
+    """The reasons recorded for each code asked for and not sent, oldest first."""
+    with app.uow() as uow:
+        entries = uow.audit.entries("shop", subject)
+    return [
+        json.loads(e["detail"])["reason"]
+        for e in entries
+        if e["action"] == "subject.login_code" and e["outcome"] == "denied"
+    ]

@@ -18,6 +18,9 @@ class NotConfigured(DomainError):
 
 
 class Notifier(Protocol):
+    def check_configured(self) -> None:
+        """Raises NotConfigured when nothing can be delivered, before any work is done."""
+
     def send_login_code(self, tenant: str, subject_id: str, code: str, language: str) -> None:
         """Delivers a one-time login code to the subject (`language`: 'vi' or 'en').
 
@@ -27,6 +30,9 @@ class Notifier(Protocol):
 
 class NoNotifier:
     """The default: no email server, so no login codes."""
+
+    def check_configured(self) -> None:
+        raise NotConfigured("login by email code needs an email server (not configured)")
 
     def send_login_code(self, tenant: str, subject_id: str, code: str, language: str) -> None:
         raise NotConfigured("login by email code needs an email server (not configured)")

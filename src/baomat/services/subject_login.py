@@ -18,7 +18,7 @@ import secrets
 from typing import NoReturn
 
 from baomat.domain.audit import AuditEvent, canonical_time
-from baomat.domain.errors import Conflict, Invalid, NotFound, Unauthenticated
+from baomat.domain.errors import Invalid, NotFound, Unauthenticated
 from baomat.domain.login import (
     CODE_DIGITS,
     CODE_LIFETIME,
@@ -86,36 +86,52 @@ def request_code(
     at: dt.datetime,
     language: str = "vi",
 ) -> dt.datetime:
-    """Sends the subject a new six-digit login code → when it expires.
+    """Sends the subject a new six-digit login code → when it would expire.
 
-    The code replaces any earlier one; only its keyed hash is stored. At most
-    one code a minute (Conflict), none while logins are locked (Conflict),
-    none for an unknown or erased subject (NotFound). The notifier is called
-    before the commit, so a notifier that fails leaves no code behind.
+    The answer is the same whether or not a code went out, so asking cannot
+    tell who holds an account: no code goes to an unknown or erased subject,
+    while logins are locked, or within a minute of the last code; each such
+    refusal is audited (on a known tenant) with its reason instead. The code
+    replaces any earlier one; only its keyed hash is stored. The notifier is
+    called before the commit, so a notifier that fails leaves no code behind.
     """
     if language not in LANGUAGES:
         raise Invalid("language", f"must be one of {', '.join(LANGUAGES)}")
+    notifier.check_configured()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     expires_at = at + CODE_LIFETIME
     with uow:
         if not _active(uow, tenant, subject_id):
-            raise NotFound("subject not found")
+            _refuse_code(uow, tenant, None, "unknown_account", at)
+            return expires_at
         uow.credentials.ensure(tenant, subject_id)
         record = uow.credentials.get(tenant, subject_id, for_update=True)
         assert record is not None
-        if record.attempts.locked(at):
-            raise Conflict("login is locked after too many failed attempts; try again later")
         last = record.code_expires_at
-        if last is not None and at < last - CODE_LIFETIME + CODE_RESEND_AFTER:
-            raise Conflict("a code was sent less than a minute ago; wait before asking again")
-        uow.credentials.set_code(tenant, subject_id, code, expires_at)
-        event = login_event(
-            "subject", subject_id, "login_code", expires_at=canonical_time(expires_at)
-        )
-        uow.audit.append(tenant, [event], at)
-        notifier.send_login_code(tenant, subject_id, code, language)
-        uow.commit()
+        if record.attempts.locked(at):
+            _refuse_code(uow, tenant, subject_id, "locked", at)
+        elif last is not None and at < last - CODE_LIFETIME + CODE_RESEND_AFTER:
+            _refuse_code(uow, tenant, subject_id, "too_soon", at)
+        else:
+            uow.credentials.set_code(tenant, subject_id, code, expires_at)
+            event = login_event(
+                "subject", subject_id, "login_code", expires_at=canonical_time(expires_at)
+            )
+            uow.audit.append(tenant, [event], at)
+            notifier.send_login_code(tenant, subject_id, code, language)
+            uow.commit()
     return expires_at
+
+
+def _refuse_code(
+    uow: UnitOfWork, tenant: str, subject_id: str | None, reason: str, at: dt.datetime
+) -> None:
+    """Audits a code that was not sent, and why; nothing is recorded for an unknown tenant."""
+    if uow.tenants.get(tenant) is None:
+        return
+    refused = login_event("subject", subject_id, "login_code", "denied", reason=reason)
+    uow.audit.append(tenant, [refused], at)
+    uow.commit()
 
 
 def login_subject_code(

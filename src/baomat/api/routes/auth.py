@@ -94,13 +94,16 @@ def login_subject(body: SubjectLogin, uow: UowDep, now: ClockDep) -> Token:
     )
 
 
-@router.post(
-    "/subjects/login/code", status_code=202, responses=errors.responses(400, 404, 413, 422)
-)
+@router.post("/subjects/login/code", status_code=202, responses=errors.responses(400, 413, 422))
 def request_login_code(
     body: CodeRequest, runtime: RuntimeDep, uow: UowDep, now: ClockDep
 ) -> CodeSent:
-    """Sends the subject a six-digit code by email, good for 10 minutes and once."""
+    """Sends the subject a six-digit code by email, good for 10 minutes and once.
+
+    The answer is the same whether or not a code went out (an unknown or
+    erased subject, logins locked, a code sent less than a minute ago), so it
+    cannot be used to find out who holds an account.
+    """
     expires_at = subject_login.request_code(
         uow, body.tenant, body.subject_id, runtime.app.notifier, now, body.language
     )
