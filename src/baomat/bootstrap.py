@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from baomat.config import Settings
-from baomat.services.notify import NoNotifier, Notifier
+from baomat.jobs.catalog import catalog
+from baomat.jobs.mail import transport_for
+from baomat.jobs.runner import Runner
+from baomat.jobs.runs import worker_name
+from baomat.services.notify import NoNotifier, Notifier, OutboxNotifier
+from baomat.services.smtp import SmtpTransport
 from baomat.store import crypto, migrate
 from baomat.store.engine import make_engine
 from baomat.store.keystore import KeyStore
@@ -24,7 +29,8 @@ def utc_now() -> dt.datetime:
 @dataclass
 class App:
     """What a running baomat needs: the store, the key store, the blind index, a clock and
-    the notifier that carries messages to data subjects (`NoNotifier` until email is configured).
+    the notifier that carries messages to data subjects: `OutboxNotifier` when an SMTP
+    server is configured (`BAOMAT_SMTP_HOST`), `NoNotifier` otherwise.
     """
 
     settings: Settings
@@ -38,6 +44,10 @@ class App:
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
         """A unit of work on the store; `read_only` for one that only reads (see UnitOfWork)."""
         return UnitOfWork(self.engine, self.keystore, self.index, read_only=read_only)
+
+    def mail_transport(self) -> SmtpTransport | None:
+        """The SMTP server the outbox sender delivers to; None when none is configured."""
+        return transport_for(self.settings)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -67,7 +77,18 @@ def build(
         engine.dispose()
         keystore_engine.dispose()
         raise
-    return App(settings, engine, keystore_engine, keystore, crypto.BlindIndex(index_key), clock)
+    app = App(settings, engine, keystore_engine, keystore, crypto.BlindIndex(index_key), clock)
+    if settings.smtp_host is not None:
+        app.notifier = OutboxNotifier()
+    return app
+
+
+def job_runner(app: App) -> Runner | None:
+    """The job runner `baomat serve` starts on the embedded store; None on PostgreSQL,
+    where `baomat worker` processes run the jobs from the queue."""
+    if not app.settings.embedded:
+        return None
+    return Runner(app, catalog(app.settings).values(), worker=worker_name("serve"))
 
 
 def ensure_keys(settings: Settings, env: Mapping[str, str] | None = None) -> bool:

@@ -6,9 +6,10 @@ environment at import time.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,36 @@ class Settings(BaseSettings):
     """Serve the interactive API docs at /docs. Off by default: the page loads
     Swagger UI from a third-party CDN, and baomat serves no third-party
     resources unless asked to. /openapi.json is always served."""
+
+    retention_time: dt.time = dt.time(2, 0)
+    """Local time (Asia/Ho_Chi_Minh) of the daily retention sweep, e.g.
+    `BAOMAT_RETENTION_TIME=03:30`. Run by `baomat serve` on the embedded store,
+    by `baomat worker` processes on PostgreSQL."""
+
+    @field_validator("retention_time")
+    @classmethod
+    def _local_time(cls, value: dt.time) -> dt.time:
+        if value.tzinfo is not None:
+            raise ValueError("a time of day in Vietnam, without an offset (e.g. 02:00)")
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True on the embedded SQLite store, where `baomat serve` runs the background jobs."""
+        return self.store_url().startswith("sqlite")
+
+    smtp_host: str | None = None
+    """The SMTP server that carries email to data subjects (login codes, notices).
+    Unset: no email; features that need it say so. Messages wait in the outbox
+    while the server is unreachable."""
+
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_sender: str = "no-reply@baomat.local"
+    """The From address of every message."""
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    """Upgrade the connection with STARTTLS before logging in (port 587)."""
 
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'baomat.sqlite3'}"

@@ -87,7 +87,9 @@ def test_staff_log_in_see_themselves_and_log_out(app: bootstrap.App, client: htt
     token = login.json()["token"]
     assert dt.datetime.fromisoformat(login.json()["expires_at"]) == AT + dt.timedelta(hours=8)
     me = client.get("/v1/me", headers=_bearer(token))
-    assert me.json() == {"tenant": "shop", "kind": "staff", "id": "lan", "role": "dpo"}
+    assert me.json() == {
+        "tenant": "shop", "kind": "staff", "id": "lan", "role": "dpo", "policy_notices": [],
+    }  # fmt: skip
 
     assert client.post("/v1/logout", headers=_bearer(token)).status_code == 204
     after = client.get("/v1/me", headers=_bearer(token))
@@ -130,7 +132,9 @@ def test_a_subject_logs_in_by_password_and_acts_only_on_itself(
     assert dt.datetime.fromisoformat(login.json()["expires_at"]) == AT + dt.timedelta(hours=1)
 
     me = client.get("/v1/me", headers=_bearer(token))
-    assert me.json() == {"tenant": "shop", "kind": "subject", "id": member, "role": None}
+    assert me.json() == {
+        "tenant": "shop", "kind": "subject", "id": member, "role": None, "policy_notices": [],
+    }  # fmt: skip
     assert client.get(f"/v1/probe/subjects/{member}", headers=_bearer(token)).status_code == 200
     other = client.get(f"/v1/probe/subjects/{'0' * 32}", headers=_bearer(token))
     assert other.status_code == 403

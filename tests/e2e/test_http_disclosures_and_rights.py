@@ -1,5 +1,6 @@
 """End to end over HTTP, on Wesale's policy: sharing with a partner and a state agency, and
-a subject's rights requests, filed by the subject and worked by staff."""
+a subject's rights requests, filed by the subject and carried out at once, or entered and
+worked by staff."""
 
 from __future__ import annotations
 
@@ -140,33 +141,52 @@ def test_a_police_request_entered_by_one_dpo_is_approved_by_another(
     assert client.get("/v1/authority-requests", headers=binh).json() == {"disclosures": []}
 
 
-def test_a_subject_files_a_deletion_and_staff_fulfil_it(
+def test_a_subject_files_a_deletion_carried_out_at_once_and_staff_one_they_enter(
     app: bootstrap.App, client: httpx.Client, seller: str
 ) -> None:
     key = _as(new_key(app, "wesale"))
     subject = _as(subject_token(app, "wesale", seller))
     support = _as(staff_token(app, "wesale", "support.lan", Role.SUPPORT))
+    access = client.post("/v1/me/requests", json={"kind": "access"}, headers=subject)
+    assert access.status_code == 201, access.text
+    assert access.json()["state"] == "done"
+    assert {v["field"]: v["value"] for v in access.json()["report"]["data"]}["email"] == (
+        SELLER["email"]
+    )
     filed = client.post("/v1/me/requests", json={"kind": "delete"}, headers=subject)
     assert filed.status_code == 201, filed.text
     request = filed.json()
     assert (request["kind"], request["channel"], request["state"]) == (
-        "delete", "self_service", "received",
+        "delete", "self_service", "done",
     )  # fmt: skip
-    assert [r["id"] for r in client.get("/v1/me/requests", headers=subject).json()["requests"]] == [
-        request["id"]
-    ]
-    queue = client.get("/v1/requests", headers=support)
-    assert [r["id"] for r in queue.json()["requests"]] == [request["id"]]
+    assert request["report"] is None
+    # Wesale offers self-service: nothing was left for staff to do, and the session ended.
+    assert client.get("/v1/requests", headers=support).json() == {"requests": []}
+    assert client.get("/v1/me/requests", headers=subject).status_code == 401
 
-    done = client.post(f"/v1/requests/{request['id']}/fulfil", headers=support)
+    other = subjects.register(
+        app.uow(), load_policy(WESALE_FILE), "seller", [{**SELLER, "email": "khac@example.vn"}],
+        "test", AT,
+    )[0]  # fmt: skip
+    entered = client.post(
+        "/v1/requests",
+        json={"subject_id": other, "kind": "delete", "identity_method": "document_checked"},
+        headers=support,
+    )
+    assert entered.status_code == 201, entered.text
+    assert entered.json()["state"] == "received"
+    queue = client.get("/v1/requests", headers=support)
+    assert [r["id"] for r in queue.json()["requests"]] == [entered.json()["id"]]
+    done = client.post(f"/v1/requests/{entered.json()['id']}/fulfil", headers=support)
     assert done.status_code == 200, done.text
     assert done.json()["request"]["state"] == "done"
-    read = client.get(
-        f"/v1/subjects/{seller}",
-        params={"purpose": "technical_support_and_disputes", "fields": "full_name"},
-        headers=key,
-    )
-    assert read.status_code == 404
+    for gone in (seller, other):
+        read = client.get(
+            f"/v1/subjects/{gone}",
+            params={"purpose": "technical_support_and_disputes", "fields": "full_name"},
+            headers=key,
+        )
+        assert read.status_code == 404
     assert client.get("/v1/requests", headers=support).json() == {"requests": []}
 
 
@@ -178,9 +198,8 @@ def test_a_subject_exports_their_data_as_a_zip(
     assert filed.status_code == 201, filed.text
     request_id = filed.json()["id"]
 
-    other = subjects.register(app.uow(), load_policy(WESALE_FILE), "seller", [SELLER], "test", AT)[
-        0
-    ]
+    twin = {**SELLER, "email": "bao.tran.2@example.vn"}
+    other = subjects.register(app.uow(), load_policy(WESALE_FILE), "seller", [twin], "test", AT)[0]
     stranger = _as(subject_token(app, "wesale", other))
     path = f"/v1/me/requests/{request_id}/export"
     assert client.get(path, headers=stranger).status_code == 404

@@ -111,3 +111,49 @@ def test_a_wrong_key_is_an_api_error_401(app: bootstrap.App) -> None:
     with stranger, pytest.raises(ApiError) as refused:
         stranger.create_subject("member", AN)
     assert (refused.value.status, refused.value.code) == (401, "unauthenticated")
+
+
+def test_the_website_updates_and_clears_values_checked_as_at_registration(
+    client: Client,
+) -> None:
+    subject_id = client.create_subject("member", AN)
+
+    assert client.update_subject(subject_id, {"phone": "0912 345 678"}) == ["phone"]
+    assert client.read_subject(subject_id, "service", ["phone"]) == {"phone": "+84912345678"}
+    assert client.update_subject(subject_id, {"phone": None}) == ["phone"]
+    assert client.read_subject(subject_id, "service", ["full_name", "phone"]) == {
+        "full_name": "Lê Văn An"
+    }
+    for change, field in (({"email": None}, "email"), ({"fax": "1"}, "fax")):
+        with pytest.raises(ApiError) as refused:
+            client.update_subject(subject_id, change)
+        assert (refused.value.status, refused.value.field) == (422, field)
+    with pytest.raises(ApiError) as unknown:
+        client.update_subject("no/such id", {"phone": None})
+    assert unknown.value.status == 404
+    client.close_account(subject_id)
+    with pytest.raises(ApiError) as closed:
+        client.update_subject(subject_id, {"phone": "0912 345 678"})
+    assert (closed.value.status, closed.value.code) == (409, "conflict")
+
+
+def test_the_website_sets_a_members_password_and_the_member_logs_in(
+    app: bootstrap.App, client: Client
+) -> None:
+    subject_id = client.create_subject("member", AN)
+    with pytest.raises(ApiError) as short:
+        client.set_password(subject_id, "ngắn")
+    assert (short.value.status, short.value.field) == (422, "password")
+    with pytest.raises(ApiError) as unknown:
+        client.set_password("no-such-subject", "một mật khẩu đủ dài")
+    assert unknown.value.status == 404
+
+    client.set_password(subject_id, "một mật khẩu đủ dài")
+    transport = SyncASGITransport(create_app(app))
+    with httpx.Client(transport=transport, base_url="http://testserver") as raw:
+        body = {"tenant": "shop", "subject_id": subject_id, "password": "một mật khẩu đủ dài"}
+        login = raw.post("/v1/subjects/login", json=body)
+    assert login.status_code == 200, login.text
+    with app.uow() as uow:
+        actions = [e["action"] for e in uow.audit.entries("shop", subject_id)]
+    assert "subject.password_set" in actions

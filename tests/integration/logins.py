@@ -7,11 +7,13 @@ subject_login.request_code(app.uow(), "shop", subject_id, notifier, AT); notifie
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from baomat import bootstrap
 from baomat.domain.roles import Role
 from baomat.services import staff, subject_login
+from baomat.store.uow import UnitOfWork
 from tests.integration.shop import AT
 
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -26,7 +28,15 @@ class CapturingNotifier:
     def check_configured(self) -> None:
         """Always configured: it delivers to this list."""
 
-    def send_login_code(self, tenant: str, subject_id: str, code: str, language: str) -> None:
+    def send_login_code(
+        self,
+        uow: UnitOfWork,
+        tenant: str,
+        subject_id: str,
+        code: str,
+        language: str,
+        at: dt.datetime,
+    ) -> None:
         self.sent.append((tenant, subject_id, code, language))
 
     @property

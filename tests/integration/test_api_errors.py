@@ -7,8 +7,7 @@ import logging
 import pytest
 
 from baomat import __version__, bootstrap
-from baomat.policy.model import Policy
-from baomat.services import tenants
+from baomat.store.tenants import PolicyVersionRecord
 from tests.integration.shop import AT
 from tests.integration.tenancy import http, new_key, publish_shop
 
@@ -74,9 +73,13 @@ def test_a_request_the_schema_refuses_names_the_field_and_never_echoes_the_input
 def test_an_unexpected_error_is_a_generic_500_logged_by_its_type_only(
     app: bootstrap.App, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # A tenant whose stored policy text cannot be parsed: a fault of the store, not of the caller.
-    policy = Policy.model_validate({**publish_shop(app, "broken").model_dump(), "version": 2})
-    tenants.publish_policy(app.uow(), policy, f"owner: {NAME}\n: [", "test", AT)
+    # A tenant whose stored policy text cannot be parsed: a fault of the store, not of the caller
+    # (publishing refuses such a text, so it is written into the store directly).
+    publish_shop(app, "broken")
+    broken = PolicyVersionRecord("broken", 2, f"owner: {NAME}\n: [", "0" * 64, AT.date())
+    with app.uow() as uow:
+        uow.tenants.add_version(broken, AT, "test")
+        uow.commit()
 
     with (
         caplog.at_level(logging.ERROR, logger="baomat.api"),

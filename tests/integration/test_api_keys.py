@@ -138,6 +138,27 @@ def test_malformed_unknown_wrong_and_revoked_keys_all_get_the_same_401(
         assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
+def test_a_decision_asked_with_a_bad_key_gets_the_same_401_and_is_not_audited(
+    two_tenants: bootstrap.App,
+) -> None:
+    ask = {"subject_id": "abc", "purpose": "service", "fields": ["email"]}
+    with two_tenants.uow(read_only=True) as uow:
+        before = len(uow.audit.entries("shop"))
+    with http(two_tenants) as client:
+        answers = [
+            client.post("/v1/decisions", json=ask, headers={"Authorization": header})
+            for header in _malformed_unknown_wrong_and_revoked(two_tenants)
+        ]
+        missing = client.post("/v1/decisions", json={"not": "a question"})
+
+    assert {(a.status_code, a.text) for a in answers} == {(401, answers[0].text)}
+    assert answers[0].json()["error"]["code"] == "unauthenticated"
+    assert missing.status_code == 401
+    with two_tenants.uow(read_only=True) as uow:
+        # Creating and revoking the keys above wrote three entries; no decision did.
+        assert len(uow.audit.entries("shop")) == before + 3
+
+
 def test_a_tenants_key_cannot_see_another_tenants_subject(two_tenants: bootstrap.App) -> None:
     with http(two_tenants, new_key(two_tenants, "other")) as other:
         created = other.post(

@@ -19,20 +19,18 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, text
 
-from baomat import bootstrap
 from baomat.bootstrap import App
 from baomat.config import Settings
 from baomat.domain.consent import ConsentRequest
 from baomat.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from baomat.domain.periods import end_of_day, vietnam_tz
 from baomat.domain.rights import RightsRequest, State
-from baomat.policy.loader import load_policy
 from baomat.policy.model import Policy
-from baomat.services import consents, decisions, holds, rights, subjects, tenants
+from baomat.services import consents, decisions, holds, rights, subjects
 from baomat.store.tables import disclosures
 from baomat.store.uow import UnitOfWork
-from tests.conftest import EXAMPLES
 from tests.integration.shop import AT
+from tests.integration.tenancy import example_policy, examples_app
 
 TZ = vietnam_tz()
 LATER = AT + dt.timedelta(days=3)
@@ -50,20 +48,13 @@ SELF = "subject"
 
 
 def _policy(name: str) -> Policy:
-    return load_policy(EXAMPLES / f"{name}.yaml")
+    return example_policy(name)
 
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[App]:
-    bootstrap.ensure_keys(settings, env={})
-    built = bootstrap.build(settings, env={}, clock=lambda: AT)
-    for name in ("wesale", "ecomviet", "clevergroup"):
-        document = (EXAMPLES / f"{name}.yaml").read_text("utf-8")
-        tenants.publish_policy(built.uow(), _policy(name), document, "test", AT)
-    try:
+    with examples_app(settings, ("wesale", "ecomviet", "clevergroup"), AT) as built:
         yield built
-    finally:
-        built.close()
 
 
 @pytest.fixture

@@ -30,22 +30,30 @@ from starlette.routing import BaseRoute
 
 from baomat import bootstrap
 from baomat.api.app import create_app
+from baomat.domain.alerts import Alert
 from baomat.domain.consent import ConsentRequest, shown_text_sha256
+from baomat.domain.incidents import Phase
 from baomat.domain.roles import Role
 from baomat.policy.loader import parse_policy
 from baomat.policy.model import Policy
 from baomat.services import (
+    alerts,
     api_keys,
+    attachments,
+    complaints,
     consents,
     disclosures,
+    incidents,
     rights,
     staff,
     subject_login,
     subjects,
     tenants,
 )
+from baomat.services._breach_notice import NoticeInput
 from baomat.services.tenants import PolicyCache
 from tests.asgi import SyncASGITransport
+from tests.files import pdf
 from tests.integration.logins import PASSWORD, CapturingNotifier, staff_token, subject_token
 from tests.integration.shop import AT, SHOP
 from tests.integration.tenancy import http, new_key
@@ -74,13 +82,33 @@ OWN_DATA_ONLY = {
     ("POST", "/v1/me/requests"),
     ("GET", "/v1/me/requests"),
     ("GET", "/v1/requests"),
+    ("POST", "/v1/me/complaints"),
+    ("GET", "/v1/me/complaints"),
+    ("GET", "/v1/complaints"),
+    ("GET", "/v1/alerts"),
+    ("GET", "/v1/policy/versions"),
+    ("GET", "/v1/policy/versions/1/changes"),
+    ("GET", "/v1/me/policy-notices"),
+    ("POST", "/v1/me/policy-notices/1/acknowledge"),
+    ("POST", "/v1/incidents"),
+    ("GET", "/v1/incidents"),
 }
 """Routes that name no existing resource: they act on the caller's own tenant only."""
 
 ENDS_SESSION = {("POST", "/v1/logout")}
 """Routes that revoke the session calling them: called after every other route."""
 
-OTHER_TENANTS_IDS = {"subject_id", "subject", "staff_id", "disclosure_id", "request_id"}
+OTHER_TENANTS_IDS = {
+    "subject_id",
+    "subject",
+    "staff_id",
+    "disclosure_id",
+    "request_id",
+    "attachment_id",
+    "complaint_id",
+    "alert_id",
+    "incident_id",
+}
 """Parameter names that carry an id of the other tenant's data."""
 
 OTHER_STAFF = "lan.other"
@@ -95,8 +123,18 @@ VALUES = {
 
 MARKETING_TEXT_SHA256 = shown_text_sha256(SHOP["purposes"][1]["text"]["vi"])
 
+DOCUMENT_TEXT = "Hop dong mua ban - Pham Thi Rieng Tu"
+DOCUMENT = pdf(DOCUMENT_TEXT)
+"""The other tenant's subject's attached file: its text may appear in no answer either."""
+
 SHARING = {
     **SHOP,
+    "subject_types": [
+        {**SHOP["subject_types"][0],
+         "fields": [*SHOP["subject_types"][0]["fields"],
+                    {"id": "documents", "label": {"vi": "Giấy tờ", "en": "Documents"},
+                     "type": "file", "category": "document", "sensitivity": "basic"}]},
+    ],
     "purposes": [
         *SHOP["purposes"],
         {"id": "authority", "text": {"vi": "Theo yêu cầu cơ quan nhà nước",
@@ -117,6 +155,11 @@ SHARING = {
 OVERRIDES = {
     ("POST", "/v1/subjects/{subject_id}/disclosures"): {"recipient": "courier"},
     ("POST", "/v1/authority-requests"): {"recipient": "police"},
+    ("POST", "/v1/complaints"): {"channel": "hotline"},
+    ("POST", "/v1/incidents/{incident_id}/close"): {"outcome": "breach"},
+    # Carried out as filed on the shop (self-service): a deletion would end the shop's own
+    # subject's session before the routes after it are called with it.
+    ("POST", "/v1/me/requests"): {"kind": "access", "values": None},
 }
 """Examples for one route where a name means something else than in `examples`."""
 
@@ -143,6 +186,18 @@ def examples(
     return {
         "disclosure_id": ids.get("disclosure_id", "0" * 32),
         "request_id": ids.get("request_id", "0" * 32),
+        "attachment_id": ids.get("attachment_id", "0" * 32),
+        "complaint_id": ids.get("complaint_id", "0" * 32),
+        "alert_id": ids.get("alert_id", "0" * 32),
+        "category": "leak",
+        "description": "Thư của tôi bị gửi cho người lạ",
+        "contact_email": "khieu.nai@example.vn",
+        "received_at": "2026-02-13T09:00:00+07:00",
+        "action": "acknowledge",
+        "note": "Đã nhận khiếu nại",
+        "include_acknowledged": True,
+        "field": "documents",
+        "file": DOCUMENT,
         "subject_id": victim,
         "subject": victim,
         "staff_id": OTHER_STAFF,
@@ -173,6 +228,20 @@ def examples(
         "identity_method": "document_checked",
         "state": "received",
         "overdue": False,
+        "version": 1,
+        "incident_id": ids.get("incident_id", "0" * 32),
+        "number": 1,
+        "detected_at": "2026-02-13T09:00:00+07:00",
+        "window_start": "2026-02-13T08:00:00+07:00",
+        "window_end": "2026-02-13T09:00:00+07:00",
+        "systems": "CRM",
+        "phase": "initial",
+        "consequences": "Khách hàng có thể nhận thư lừa đảo",
+        "measures": "Đã khóa tài khoản",
+        "summary": {"vi": "Dữ liệu của bạn đã bị đọc", "en": "Your data was read"},
+        "after": "",
+        "limit": 10,
+        "outcome": "keep",
     }
 
 
@@ -185,12 +254,20 @@ class Call:
     names_other_tenant: bool
     schemes: frozenset[str]
     """The security schemes the route accepts (any one of them); none for a public route."""
+    multipart: bool = False
+    """The body goes as multipart/form-data, its `file` as a PDF part (an upload)."""
 
     def send(self, client: httpx.Client, token: str | None = None) -> httpx.Response:
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-        return client.request(
-            self.method, self.path, params=self.query, json=self.body, headers=headers
-        )
+        return client.request(self.method, self.path, headers=headers, **self.content())
+
+    def content(self) -> dict[str, Any]:
+        """The request's query and body, as httpx takes them."""
+        if not self.multipart or self.body is None:
+            return {"params": self.query, "json": self.body}
+        data = {k: v for k, v in self.body.items() if k != "file"}
+        files = {"file": ("document.pdf", self.body["file"], "application/pdf")}
+        return {"params": self.query, "data": data, "files": files}
 
 
 def routes(api: FastAPI) -> Iterator[tuple[BaseRoute, str]]:
@@ -233,12 +310,15 @@ def _calls(api: FastAPI, victim: str, code: str, ids: Mapping[str, str] | None) 
             fields = _body_fields(spec, operation)
             body = {n: _as(values[n], fields[n]) for n in fields if n in values} if fields else None
             schemes = frozenset(name for s in operation.get("security", []) for name in s)
-            yield Call(method, path, query, body, bool(OTHER_TENANTS_IDS & set(names)), schemes)
+            multipart = "multipart/form-data" in operation.get("requestBody", {}).get("content", {})
+            named = bool(OTHER_TENANTS_IDS & set(names))
+            yield Call(method, path, query, body, named, schemes, multipart)
 
 
 def _body_schema(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
     content = operation.get("requestBody", {}).get("content", {})
-    schema: dict[str, Any] = content.get("application/json", {}).get("schema", {})
+    media = content.get("application/json") or content.get("multipart/form-data") or {}
+    schema: dict[str, Any] = media.get("schema", {})
     ref = schema.get("$ref")
     if ref is not None:
         schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
@@ -265,6 +345,7 @@ def _required(spec: dict[str, Any], operation: dict[str, Any], name: str) -> boo
 def leaked(text: str) -> list[str]:
     """The other tenant's values found in an answer, as sent or JSON-escaped."""
     forms = {v for value in VALUES.values() for v in (value, json.dumps(value)[1:-1])}
+    forms.add(DOCUMENT_TEXT)
     return sorted(form for form in forms if form in text)
 
 
@@ -293,7 +374,8 @@ def victim(app: bootstrap.App) -> str:
 
 @pytest.fixture
 def victim_ids(app: bootstrap.App, victim: str) -> dict[str, str]:
-    """The other tenant's pending police request and rights request about its subject."""
+    """The other tenant's pending police request, rights request and attached file about its
+    subject."""
     policy = PolicyCache().current(app.uow(), "other")
     asked = disclosures.record_authority_request(
         app.uow(), policy, victim, "police", "police", "128/CSĐT-PC02", dt.date(2026, 2, 10),
@@ -302,7 +384,39 @@ def victim_ids(app: bootstrap.App, victim: str) -> dict[str, str]:
     request = rights.submit(
         app.uow(), policy, victim, "access", "self_service", None, f"subject:{victim}", AT
     )
-    return {"disclosure_id": asked.id, "request_id": request.id}
+    attached = attachments.upload(
+        app.uow(), policy, victim, "documents", DOCUMENT, "application/pdf", "test", AT
+    )
+    complaint = complaints.file(
+        app.uow(), policy, victim, category="leak", description=VALUES["full_name"],
+        contact_email=VALUES["email"], at=AT,
+    )  # fmt: skip
+    with app.uow() as uow:
+        [alert] = alerts.raise_within(
+            uow, "other", [Alert.once("k", "complaint.overdue", complaint.id, AT, {})], "test", AT
+        )
+        uow.commit()
+    return {
+        "disclosure_id": asked.id,
+        "request_id": request.id,
+        "attachment_id": attached.id,
+        "complaint_id": complaint.id,
+        "alert_id": alert.id,
+        "incident_id": _incident(app, policy, victim),
+    }
+
+
+def _incident(app: bootstrap.App, policy: Policy, victim: str) -> str:
+    """The other tenant's incident: its staff read the subject; one notice sent to A05."""
+    subjects.read(app.uow(), policy, victim, ["email"], "service", f"staff:{OTHER_STAFF}", AT)
+    incident = incidents.open_incident(
+        app.uow(), policy, detected_at=AT, description="Rò rỉ dữ liệu khách hàng",
+        systems=["CRM"], window_start=AT - dt.timedelta(hours=1), window_end=AT,
+        actors=[f"staff:{OTHER_STAFF}"], actor="test", at=AT,
+    )  # fmt: skip
+    notice = NoticeInput(Phase.INITIAL, "Lừa đảo", "Khóa tài khoản", contact_email="dpo@other.vn")
+    incidents.notify_authority(app.uow(), policy, incident.id, notice, "test", AT)
+    return incident.id
 
 
 @pytest.fixture
@@ -373,6 +487,12 @@ def test_every_route_hides_another_tenants_data_from_a_tenants_credentials(
         credential = uow.credentials.get("other", victim)
         attempts = uow.staff.attempts("other", OTHER_STAFF)
     assert consent.withdrawn_at is None
+    assert [a.id for a in attachments.list_for_subject(app.uow(), "other", victim)] == [
+        victim_ids["attachment_id"]
+    ]
+    [complaint] = complaints.list_own(app.uow(), "other", victim)
+    assert (complaint.state.value, len(complaint.history)) == ("received", 1)
+    assert alerts.list_alerts(app.uow(), "other")[0].acknowledged_at is None
     assert credential is not None
     assert (credential.attempts.failed, credential.code_hash is not None) == (0, True)
     assert attempts.failed == 0
@@ -393,7 +513,7 @@ def test_every_route_but_the_public_ones_needs_a_valid_credential(
                 if (call.method, call.path) in PUBLIC:
                     continue
                 response = anonymous.request(
-                    call.method, call.path, params=call.query, json=call.body, headers=headers
+                    call.method, call.path, headers=headers, **call.content()
                 )
                 assert response.status_code == 401, f"{call.method} {call.path}"
                 assert leaked(response.text) == []

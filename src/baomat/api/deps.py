@@ -86,6 +86,19 @@ def _tenant(
 TenantDep = Annotated[Tenant, Depends(_tenant)]
 
 
+async def _api_key(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    if credentials is None:
+        raise Unauthenticated("an API key is required: Authorization: Bearer bm_...")
+    return credentials.credentials
+
+
+ApiKeyDep = Annotated[str, Depends(_api_key)]
+"""The key as presented, not yet checked: for a route whose service checks it in its own
+transaction (`POST /v1/decisions`), instead of `TenantDep`'s separate read."""
+
+
 def policy_of(runtime: Runtime, tenant: str) -> Policy:
     """The tenant's policy in force, from the app's cache: for routes called with a session."""
     return runtime.policies.current(runtime.app.uow(read_only=True), tenant)

@@ -33,6 +33,7 @@ from baomat.domain.decision import Denied
 from baomat.domain.errors import (
     Conflict,
     DomainError,
+    Duplicate,
     Forbidden,
     Invalid,
     NotFound,
@@ -83,9 +84,10 @@ class ErrorDetail(BaseModel):
     message: str
     """For people: the domain's own words, never a submitted value."""
     field: str | None = None
-    """With `invalid`: the refused input (`values.email`, `purpose`)."""
+    """With `invalid`, or a `conflict` over a unique value: the refused input (`values.email`,
+    `purpose`, `email`)."""
     rule: str | None = None
-    """With `invalid`: the rule it broke."""
+    """With `invalid`, or a `conflict` over a unique value: the rule it broke."""
     reason: str | None = None
     """With a refused use of data: the decision's reason code (`no_consent`)."""
 
@@ -101,8 +103,9 @@ _MEANING = {
     401: "No API key or session, or not a valid one.",
     403: "Well formed, and refused: `reason` says why when a decision refused it.",
     404: "No such subject or record for this tenant (or it is erased).",
-    409: "Conflicts with the current state (already done, or a legal hold).",
-    413: "The request body is over the size limit (1 MiB).",
+    409: "Conflicts with the current state (already done, a legal hold, or a value another "
+    "subject holds uniquely: then `field` and `rule` say which).",
+    413: "The request body is over the size limit (1 MiB; an attachment's upload: 50 MiB).",
     422: "The input breaks a rule of the schema or the policy: `field` and `rule` say which.",
 }
 
@@ -133,7 +136,7 @@ def error_response(
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = next(STATUS[c] for c in type(exc).__mro__ if c in STATUS)
-    if isinstance(exc, Invalid):
+    if isinstance(exc, Invalid | Duplicate):
         return error_response(status, exc.code, str(exc), field=exc.field, rule=exc.rule)
     if isinstance(exc, Denied):
         field = DENIED_AS_INVALID.get(exc.reason)

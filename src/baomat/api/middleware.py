@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,20 +20,37 @@ class BodyLimit:
 
     A declared `Content-Length` over the limit is refused at once; a body sent
     without one (chunked) is counted as it arrives and refused when it passes
-    the limit.
+    the limit. `larger` raises the limit for named routes only, each still
+    bounded: `{("POST", "/v1/subjects/{subject_id}/attachments"): 50 MiB + 64 KiB}`.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = MAX_BODY_BYTES,
+        larger: Mapping[tuple[str, str], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self._larger = [
+            (method, _template(path), limit) for (method, path), limit in (larger or {}).items()
+        ]
+
+    def limit(self, scope: Scope) -> int:
+        """The body limit of the route this request is for."""
+        for method, path, limit in self._larger:
+            if scope["method"] == method and path.fullmatch(scope["path"]):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit(scope)
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse()(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(limit)(scope, receive, send)
             return
         seen = 0
 
@@ -38,19 +58,26 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 # FastAPI lets an HTTPException raised while reading the body through;
                 # the app's handler answers it (see api/errors.py).
-                raise HTTPException(413, self._message())
+                raise HTTPException(413, self._message(limit))
             return message
 
         await self.app(scope, counted, send)
 
-    def _message(self) -> str:
-        return f"the request body is over {self.max_bytes} bytes"
+    @staticmethod
+    def _message(limit: int) -> str:
+        return f"the request body is over {limit} bytes"
 
-    def _refuse(self) -> ASGIApp:
-        return error_response(413, "content_too_large", self._message())
+    def _refuse(self, limit: int) -> ASGIApp:
+        return error_response(413, "content_too_large", self._message(limit))
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """`/v1/subjects/{subject_id}/attachments` → a pattern matching it with any one segment."""
+    parts = re.split(r"\{[^}/]+\}", path)
+    return re.compile("[^/]+".join(re.escape(part) for part in parts))
 
 
 class SecurityHeaders:

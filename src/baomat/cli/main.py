@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from baomat import bootstrap
-from baomat.cli import apikey, policy, retention, staff
+from baomat.cli import apikey, jobs, outbox, policy, retention, staff
 from baomat.cli._common import CLI_ACTOR, plain_errors
 from baomat.config import Settings
 from baomat.policy.loader import load_policy
@@ -31,6 +31,9 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(retention.app, name="retention")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(staff.app, name="staff")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(jobs.app, name="jobs")
+app.command("worker")(jobs.worker)
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -123,8 +126,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API until stopped (OpenAPI document at /openapi.json)."""
     # The web stack is imported only to serve, so other commands start quicker.
-    import uvicorn
-
+    from baomat.api import server
     from baomat.api.app import create_app
 
     app_ = bootstrap.build(Settings())
@@ -132,7 +134,9 @@ def serve(
         typer.echo(
             f"baomat API on http://{host}:{port}/v1 (OpenAPI at http://{host}:{port}/openapi.json)"
         )
-        uvicorn.run(create_app(app_), host=host, port=port)
+        runner = bootstrap.job_runner(app_)
+        typer.echo("jobs: run here" if runner else "jobs: run by `baomat worker` processes")
+        server.run(create_app(app_, jobs=runner), host=host, port=port)
     finally:
         app_.close()
 

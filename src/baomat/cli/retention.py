@@ -11,7 +11,7 @@ from baomat import bootstrap
 from baomat.cli._common import CLI_ACTOR, plain_errors
 from baomat.config import Settings
 from baomat.domain.calendar import load_vn_calendar
-from baomat.domain.periods import end_of_day
+from baomat.domain.periods import end_of_day, last_day
 from baomat.domain.retention import Action
 from baomat.services import retention
 
@@ -52,7 +52,8 @@ def run(
             verb = "WOULD ERASE" if dry_run else "ERASE"
             for v in report.verdicts:
                 label = verb if v.action is Action.ERASE else v.action.value.upper()
-                due = v.due.date().isoformat() if v.due else "-"
+                # The day the period ends on (24:00 of it is the instant `v.due`).
+                due = last_day(v.due).isoformat() if v.due else "-"
                 typer.echo(f"{label} {tenant_id} {v.subject} rule={v.rule} due={due}: {v.reason}")
             typer.echo(
                 f"{tenant_id}: {report.checked} subjects checked, "

@@ -22,7 +22,10 @@ The first refusal wins, in this order:
    subject's say (Decree 13 Art. 17): a legal obligation, vital interest,
    public interest or a state agency's function;
 5. an opt-in purpose has a consent in force (`no_consent`,
-   `consent_withdrawn`: Decree 13 Arts. 11–12; silence is not consent).
+   `consent_withdrawn`: Decree 13 Arts. 11–12; silence is not consent) and,
+   where the policy's change notice is `fresh_consent` and the purpose is new
+   or materially changed since, one citing that policy version or a later one
+   (`fresh_consent_needed`; `consent_from`, `policy.diff.consent_from`).
 
 Otherwise `allowed`. A `DecisionTable` (`decision_table.py`) compiles one
 policy version once into sets and dicts, so a decision is a handful of
@@ -32,7 +35,7 @@ lookups returning a Decision built in advance.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -88,6 +91,8 @@ class SubjectState:
     """Purposes the subject restricted processing for, or EVERY_PURPOSE (Decree 13 Art. 9)."""
     objected: frozenset[str] = frozenset()
     """Purposes the subject objected to, or EVERY_PURPOSE (Decree 13 Art. 9)."""
+    policy_version: int | None = None
+    """The policy version the subject was registered under; None when not known."""
 
 
 class ConsentView(Protocol):
@@ -95,6 +100,8 @@ class ConsentView(Protocol):
 
     @property
     def purpose(self) -> str: ...
+    @property
+    def policy_version(self) -> int: ...
     def is_active(self, now: dt.datetime) -> bool: ...
     def is_withdrawn(self, now: dt.datetime) -> bool: ...
 
@@ -107,10 +114,13 @@ def decide(
     fields: Collection[str],
     recipient_id: str | None,
     now: dt.datetime,
+    consent_from: Mapping[str, int] | None = None,
 ) -> Decision:
     """Applies the rules of the module docstring, in order → the first refusal, or allowed.
 
-    `consents` are the subject's (any purpose); `now` is an aware datetime.
+    `consents` are the subject's (any purpose); `now` is an aware datetime;
+    `consent_from` maps a purpose to the oldest policy version a consent to
+    it must cite (a purpose not in it takes a consent of any version).
     """
     if subject is None:
         return table.deny("subject_not_found")
@@ -138,14 +148,26 @@ def decide(
         ):
             return table.deny("subject_objected", rule)
     if rule.opt_in:
-        withdrawn = False
+        since = consent_from.get(purpose_id, 0) if consent_from else 0
+        withdrawn = stale = False
         for consent in consents:
             if consent.purpose == purpose_id:
                 if consent.is_active(now):
-                    return rule.allowed
-                withdrawn = withdrawn or consent.is_withdrawn(now)
+                    if not since or consent.policy_version >= since:
+                        return rule.allowed
+                    stale = True  # given before the purpose was new or changed
+                else:
+                    withdrawn = withdrawn or consent.is_withdrawn(now)
+        if stale or (not withdrawn and _predates(subject, since)):
+            return table.deny("fresh_consent_needed", rule)
         return table.deny("consent_withdrawn" if withdrawn else "no_consent", rule)
     return rule.allowed
+
+
+def _predates(subject: SubjectState, since: int) -> bool:
+    """Whether the subject was registered before the version that made the purpose new or
+    changed it: such a subject is asked for fresh consent, not merely for consent."""
+    return bool(since) and subject.policy_version is not None and subject.policy_version < since
 
 
 def _recipient_refusal(

@@ -28,6 +28,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Duplicate(Conflict):
+    """A value a field holds uniquely is already another's: names the field and the rule, never
+    the value (policy key `unique`)."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
 class Unauthenticated(DomainError):
     """No valid credentials: one error for a missing, malformed, unknown or revoked key."""
 

@@ -17,7 +17,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
-from baomat.domain.periods import WorkingDays, due, vietnam_tz
+from baomat.domain.errors import Conflict, Invalid
+from baomat.domain.periods import WorkingDays, due, last_day, vietnam_tz
 
 
 class Action(StrEnum):
@@ -113,7 +114,8 @@ def decide(rule: Rule, life: Life, now: dt.datetime, held: bool, calendar: Worki
     - `until_cancelled`: erase once the account is closed (cancelled);
     - `after_closure`: erase `period` after the account closed;
     - `while_needed`: erase once the account is closed; while open, a review
-      falls due every `review_every` from creation;
+      falls due `review_every` after creation, then after each recorded review
+      (`next_review`);
     - `min_keep` delays an erasure (never a subject's own deletion request,
       which does not pass through here); `max_keep` forces one, open or not.
     """
@@ -138,12 +140,66 @@ def decide(rule: Rule, life: Life, now: dt.datetime, held: bool, calendar: Worki
     if erase_at is not None and erase_at <= now:
         action = Action.HELD if held else Action.ERASE
         return Verdict(life.subject, action, rule.id, reason, erase_at)
-    if trigger == "while_needed" and life.closed_at is None and rule.review_every is not None:
-        review_at = _after(life.reviewed_at or life.created_at, rule.review_every, calendar)
-        if review_at <= now:
+    if trigger == "while_needed":  # the sweep meets every subject: skip the call otherwise
+        review_at = next_review(rule, life, calendar)
+        if review_at is not None and review_at <= now:
+            assert rule.review_every is not None  # next_review found one
             reason = f"need to be reviewed every {_describe(rule.review_every)}"
             return Verdict(life.subject, Action.REVIEW, rule.id, reason, review_at)
     return Verdict(life.subject, Action.KEEP, rule.id, reason or "not due", erase_at)
+
+
+def next_review(rule: Rule, life: Life, calendar: WorkingDays) -> dt.datetime | None:
+    """When the need for an open account's data is next to be reviewed, under a `while_needed`
+    rule: `review_every` after the last review (`Life.reviewed_at`), or after creation before
+    any; None under another rule or once the account is closed (the sweep then erases it).
+    """
+    if str(rule.trigger) != "while_needed" or rule.review_every is None:
+        return None
+    if life.closed_at is not None:
+        return None
+    return _after(life.reviewed_at or life.created_at, rule.review_every, calendar)
+
+
+class ReviewOutcome(StrEnum):
+    KEEP = "keep"
+    """Still needed: kept until the next review, `review_every` from now."""
+    ERASE = "erase"
+    """No longer needed: erased now, as the sweep erases."""
+
+
+def review(
+    rule: Rule, life: Life, outcome: str, at: dt.datetime, calendar: WorkingDays
+) -> tuple[ReviewOutcome, dt.datetime | None]:
+    """Staff review whether an open account's data is still needed (`while_needed`) →
+    (the outcome, the next review for keep or None for erase).
+
+    Invalid for an unknown outcome; Conflict under a rule without reviews, for a closed
+    account (the sweep erases it), or for an erasure before `min_keep` has run.
+    """
+    try:
+        the_outcome = ReviewOutcome(outcome)
+    except ValueError:
+        known = ", ".join(o.value for o in ReviewOutcome)
+        raise Invalid("outcome", f"must be one of {known}") from None
+    if str(rule.trigger) != "while_needed" or rule.review_every is None:
+        raise Conflict(
+            f"subject: its retention rule '{rule.id}' ({rule.trigger}) has no reviews; only "
+            "while_needed rules do"
+        )
+    if life.closed_at is not None:
+        raise Conflict("subject: the account is closed; the retention sweep erases its data")
+    if the_outcome is ReviewOutcome.ERASE:
+        if rule.min_keep is not None:
+            floor = _after(life.created_at, rule.min_keep, calendar)
+            if at < floor:
+                raise Conflict(
+                    f"subject: kept at least {_describe(rule.min_keep)}, until the end of "
+                    f"{last_day(floor).isoformat()}"
+                )
+        return the_outcome, None
+    reviewed = Life(life.subject, life.subject_type, life.created_at, life.closed_at, at)
+    return the_outcome, next_review(rule, reviewed, calendar)
 
 
 def rule_for(rules: Sequence[Rule], subject_type: str) -> Rule:

@@ -376,7 +376,9 @@ def _deadlines(
     ack = profile.find(ACKNOWLEDGE_RULE)  # Decree 13 has no acknowledgement duty
     acknowledge = None
     if ack is not None and ack.amount is not None and ack.unit is not None:
-        acknowledge = period_due(received, ack.amount, ack.unit, calendar)
+        # Working days stop over Tết while calendar days run on, so 2 working days can end
+        # after 10 days do: a request is acknowledged at the latest when it is done.
+        acknowledge = min(period_due(received, ack.amount, ack.unit, calendar), complete)
     return Deadlines(acknowledge, complete)
 
 

@@ -51,13 +51,16 @@ class Permission(StrEnum):
     APPROVE_AUTHORITY_DISCLOSURE = "approve_authority_disclosure"
     """Approve or reject a state agency's request for a subject's data."""
     HANDLE_COMPLAINTS = "handle_complaints"
-    """Take in and work complaints."""
+    """Take in and work complaints, reading their text and the complainant's contact."""
+    HANDLE_ALERTS = "handle_alerts"
+    """See and acknowledge alerts to staff (a complaint's deadline near or past)."""
     MANAGE_INCIDENTS = "manage_incidents"
     """Record breaches and incidents and send their notifications."""
     MANAGE_LEGAL_HOLDS = "manage_legal_holds"
     """Place and release legal holds."""
     RUN_RETENTION = "run_retention"
-    """Run the retention sweep (and its dry run)."""
+    """Run the retention sweep (and its dry run), and record reviews of whether a subject's
+    data is still needed (`while_needed` rules)."""
     PUBLISH_POLICY = "publish_policy"
     """Publish a new version of the tenant's policy."""
 
@@ -77,6 +80,7 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.RECORD_DISCLOSURE: frozenset({_DPO, _SUPPORT}),
     Permission.APPROVE_AUTHORITY_DISCLOSURE: frozenset({_DPO}),
     Permission.HANDLE_COMPLAINTS: frozenset({_DPO, _SUPPORT}),
+    Permission.HANDLE_ALERTS: frozenset({_DPO, _SUPPORT}),
     Permission.MANAGE_INCIDENTS: frozenset({_DPO}),
     Permission.MANAGE_LEGAL_HOLDS: frozenset({_DPO}),
     Permission.RUN_RETENTION: frozenset({_DPO}),
@@ -95,6 +99,13 @@ def require(role: Role | None, permission: Permission) -> None:
     if not allows(role, permission):
         who = "a data subject" if role is None else f"the {role.value} role"
         raise Forbidden(f"{who} may not {permission.value.replace('_', ' ')}")
+
+
+def require_any(role: Role | None, *permissions: Permission) -> None:
+    """Returns if `role` holds one of `permissions` (a reader of a register: who works it,
+    or the auditor), else raises Forbidden naming the first."""
+    if not any(allows(role, p) for p in permissions):
+        require(role, permissions[0])
 
 
 def permissions_of(role: Role) -> frozenset[Permission]:

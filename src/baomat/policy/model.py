@@ -169,6 +169,9 @@ class FieldSpec(_Model):
     sensitivity: Sensitivity
     required: bool = False
     searchable: bool = False
+    unique: bool = False
+    """At most one live subject of the type holds a value (one account per email); needs
+    `searchable`, since the blind index is how a second holder is found."""
     validator: NonEmpty | None = None
     """A named validator narrower than the type's own, e.g. `vn_mobile` or `cmnd_or_cccd`."""
     max_length: Annotated[int, Field(gt=0, le=1_000_000)] | None = None

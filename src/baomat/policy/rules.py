@@ -137,6 +137,12 @@ def _fields(policy: Policy) -> Iterator[Finding]:
                 )
             if spec.type is DataType.CHOICE and not spec.choices:
                 yield Finding((*loc, "choices"), f"{name} has type 'choice' but lists no choices")
+            if spec.unique and not spec.searchable:
+                yield Finding(
+                    (*loc, "unique"),
+                    f"{name} is unique but not searchable; a second holder of a value is "
+                    "found by the blind index, so mark it searchable: true",
+                )
             known = NAMED_VALIDATORS.get(spec.type.value, frozenset())
             if spec.validator is not None and spec.validator not in known:
                 names = ", ".join(sorted(known)) or "none"

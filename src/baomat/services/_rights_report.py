@@ -1,7 +1,7 @@
 """What a subject is shown of itself (access), and the same as one download (export).
 
     report_zip(report) -> b"PK..."  # data.json, data.csv, consents.csv,
-                                    # disclosures.csv, decisions.csv
+                                    # disclosures.csv, decisions.csv, attachments/*
 
 The report holds the subject's values, so it is never logged; its `repr`
 leaves them out. CSV files are UTF-8 with a byte-order mark, so Excel reads
@@ -22,13 +22,14 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from baomat.domain.attachments import Attachment
 from baomat.domain.consent import Consent
 from baomat.domain.disclosure import Disclosure
 from baomat.domain.periods import vietnam_tz
 from baomat.policy.model import Policy
 
 EXPORT_FORMAT = "baomat/subject-export@1"
-LOG_ACTIONS = ("decision", "subject.read")
+LOG_ACTIONS = ("decision", "subject.read", "attachment.read")
 """Audit actions shown to the subject: every decision about its data and every read."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -71,6 +72,9 @@ class AccessReport:
     log: tuple[LogEntry, ...]
     recipient_names: Mapping[str, str] = dataclasses.field(default_factory=dict)
     purpose_texts: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    files: Mapping[str, bytes] = dataclasses.field(default_factory=dict, repr=False)
+    """Attachment id → its content, for an export; an access report describes the files only."""
 
     def as_dict(self) -> dict[str, object]:
         """The report as JSON-ready data (what `data.json` holds)."""
@@ -99,6 +103,18 @@ class AccessReport:
                     "reason": e.reason,
                 }
                 for e in self.log
+            ],
+            "attachments": [
+                {
+                    "id": a.id,
+                    "field": a.field,
+                    "media_type": a.media_type,
+                    "size": a.size,
+                    "sha256": a.sha256,
+                    "created_at": _time(a.created_at),
+                    "file": _file_path(a) if a.id in self.files else None,
+                }
+                for a in self.attachments
             ],
         }
 
@@ -137,6 +153,8 @@ def build_report(
     consents: Sequence[Consent],
     disclosures: Sequence[Disclosure],
     audit_entries: Iterable[Mapping[str, object]],
+    attachments: Sequence[Attachment] = (),
+    files: Mapping[str, bytes] | None = None,
 ) -> AccessReport:
     """The report from what the store holds; labels and names from the tenant's `policy`."""
     order = _field_order(policy, subject_type)
@@ -159,6 +177,8 @@ def build_report(
         log=tuple(_log(audit_entries)),
         recipient_names={r.id: r.name.in_(lang) for r in policy.recipients},
         purpose_texts={p.id: p.text.in_(lang) for p in policy.purposes},
+        attachments=tuple(attachments),
+        files=dict(files or {}),
     )
 
 
@@ -213,6 +233,9 @@ def report_zip(report: AccessReport) -> bytes:
             ),
         ),
     }
+    files.update(
+        {_file_path(a): report.files[a.id] for a in report.attachments if a.id in report.files}
+    )
     stamp = report.generated_at.astimezone(vietnam_tz()).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -225,6 +248,10 @@ def report_zip(report: AccessReport) -> bytes:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+def _file_path(attachment: Attachment) -> str:
+    return f"attachments/{attachment.filename}"
 
 
 def _field_order(policy: Policy, subject_type: str) -> dict[str, int]:

@@ -1,18 +1,23 @@
 """Steps shared by the rights-request use cases (`services.rights`), inside their unit of work.
 
-Loading a request and its subject, the locks that keep a correction and a
-deletion from interleaving, walking a request on to done and its audit
-entries. The caller opens the unit of work and commits it.
+Recording a request with its receipt, loading a request and its subject, the
+locks that keep a correction and a deletion from interleaving, walking a
+request on to done and its audit entries. The caller opens the unit of work
+and commits it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 
 from baomat.domain.audit import AuditEvent
+from baomat.domain.calendar import load_vn_calendar
 from baomat.domain.errors import Conflict, Invalid, NotFound
-from baomat.domain.rights import Kind, RightsRequest, State
+from baomat.domain.rights import Channel, Kind, RightsRequest, State
+from baomat.policy.lawprofile import load_law_profile
+from baomat.policy.model import Policy
 from baomat.store.subjects import SubjectRecord
 from baomat.store.uow import UnitOfWork
 
@@ -163,3 +168,57 @@ def event(
         request.purpose,
         detail={"request": request.id, "kind": request.kind.value, **extra},
     )
+
+
+def receive(
+    uow: UnitOfWork,
+    policy: Policy,
+    record: SubjectRecord,
+    kind: Kind,
+    channel: Channel,
+    method: str,
+    purpose: str | None,
+    fields: list[str],
+    actor: str,
+    at: dt.datetime,
+) -> RightsRequest:
+    """Inside an open unit of work: checks what the request names, records it and its receipt."""
+    for name in fields:
+        if policy.field(record.subject_type, name) is None:
+            raise Invalid("fields", f"'{name}' is not a field of this subject's type")
+    # A withdrawal may name a purpose that a later policy version dropped.
+    if purpose is not None and policy.purpose(purpose) is None:
+        consented = kind is Kind.WITHDRAW and any(
+            uow.consents.for_subject(policy.tenant, record.id, purpose)
+        )
+        if not consented:
+            raise Invalid("purpose", f"'{purpose}' is not a purpose of the policy")
+    request = RightsRequest.receive(
+        os.urandom(16).hex(),
+        record.id,
+        kind,
+        channel,
+        at,
+        load_law_profile(policy.law_profile),
+        load_vn_calendar(),
+        purpose=purpose,
+        fields=fields,
+        identity_method=method,
+        identity_verified_by=None if channel is Channel.SELF_SERVICE else actor,
+    )
+    uow.rights.add(policy.tenant, request)
+    uow.audit.append(
+        policy.tenant,
+        [
+            event(
+                actor,
+                "submit",
+                request,
+                channel=request.channel.value,
+                identity_method=method,
+                law_profile=request.law_profile,
+            )
+        ],
+        at,
+    )
+    return request

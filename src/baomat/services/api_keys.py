@@ -86,13 +86,18 @@ def authenticate(uow: UnitOfWork, presented: str) -> str:
     error, so a caller learns nothing about which keys exist. The secret's
     hash is compared in constant time.
     """
+    with uow:
+        return authenticate_within(uow, presented)
+
+
+def authenticate_within(uow: UnitOfWork, presented: str) -> str:
+    """`authenticate` in a unit of work the caller has open: a decision checks its key so."""
     refused = Unauthenticated("invalid API key")
     match = _KEY.fullmatch(presented)
     if match is None:
         raise refused
     key_id, secret = match.groups()
-    with uow:
-        record = uow.api_keys.get(key_id)
+    record = uow.api_keys.get(key_id)
     if record is None:
         raise refused
     if not hmac.compare_digest(record.secret_sha256, _digest(secret)):

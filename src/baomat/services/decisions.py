@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.consent import Consent
@@ -34,7 +36,12 @@ from baomat.domain.decision import (
 )
 from baomat.domain.decision import decide as _decide
 from baomat.policy.model import Policy
+from baomat.services import api_keys
+from baomat.store import group_commit
 from baomat.store.uow import UnitOfWork
+
+if TYPE_CHECKING:  # tenants imports consents, which imports this module
+    from baomat.services.tenants import PolicyCache
 
 _TABLES_KEPT = 256
 _tables: dict[tuple[str, int], tuple[Policy, DecisionTable]] = {}
@@ -80,6 +87,35 @@ def decide(
     return decision
 
 
+def decide_for_key(
+    uow: UnitOfWork,
+    policies: PolicyCache,
+    api_key: str,
+    subject_id: str,
+    purpose: str,
+    fields: Collection[str],
+    recipient: str | None,
+    at: dt.datetime,
+) -> Future[Decision]:
+    """`decide`, asked with a tenant's API key → the Decision once committed, as a future.
+
+    What `POST /v1/decisions` runs. One transaction authenticates the key,
+    reads the tenant's policy in force and the subject, decides and appends
+    the audit entry, so a key revoked, or a policy version published, before
+    it began is seen. It is committed with the decisions asked at the same
+    time (`store.group_commit`); the future resolves after that commit.
+    Unauthenticated, alike for every bad key, as `api_keys.authenticate`.
+    """
+
+    def work(u: UnitOfWork) -> Decision:
+        tenant = api_keys.authenticate_within(u, api_key)
+        policy = policies.within(u, tenant)
+        actor = api_keys.actor_of(api_key)
+        return decide_within(u, policy, subject_id, purpose, fields, recipient, actor, at)
+
+    return group_commit.submit(uow, work)
+
+
 def decide_within(
     uow: UnitOfWork,
     policy: Policy,
@@ -92,15 +128,18 @@ def decide_within(
     *,
     action: str = "decision",
     outcomes: tuple[str, str] = ("allow", "deny"),
+    about: Mapping[str, str] | None = None,
 ) -> Decision:
     """`decide` inside a unit of work the caller opened and commits; appends the audit entry.
 
     `action` and `outcomes` (allowed, refused) name the entry, so a read can
-    record itself as `subject.read` with `ok` / `denied`.
+    record itself as `subject.read` with `ok` / `denied`; `about` adds ids the
+    caller has checked exist (`{"attachment": id}`) to the entry's detail.
     """
     table = table_for(policy)
     subject, consents = load_state(uow, policy.tenant, subject_id)
-    decision = _decide(table, subject, consents, purpose, fields, recipient, at)
+    fresh = uow.policy_changes.consent_from(policy.tenant, policy.version)  # kept in memory
+    decision = _decide(table, subject, consents, purpose, fields, recipient, at, fresh)
     live = decision.reason not in NOT_FOUND_REASONS
     detail: dict[str, str | int | bool | None] = {
         "reason": decision.reason,
@@ -108,6 +147,8 @@ def decide_within(
     }
     if recipient is not None and recipient in table.recipients:
         detail["recipient"] = recipient
+    if about:
+        detail.update(about)
     event = AuditEvent(
         actor,
         action,
@@ -134,6 +175,7 @@ def load_state(
     state = SubjectState(
         record.id,
         record.subject_type,
+        policy_version=record.policy_version,
         restricted=frozenset(
             limit.purpose or EVERY_PURPOSE for limit in limits if limit.kind == RESTRICTED
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.errors import Invalid, NotFound
@@ -55,6 +56,32 @@ def place_within(
     uow.holds.place(tenant, hold)
     event = AuditEvent(actor, "hold.place", subject_id, detail={"hold": hold.id, "reason": reason})
     return hold.id, event
+
+
+def place_many_within(
+    uow: UnitOfWork,
+    tenant: str,
+    subject_ids: Sequence[str],
+    reason: str,
+    reference: str,
+    actor: str,
+    at: dt.datetime,
+) -> list[AuditEvent]:
+    """`place_within` for many subjects in one statement (an incident's) → their audit events."""
+    placed = [HoldRecord(os.urandom(16).hex(), s, reason, reference, at) for s in subject_ids]
+    uow.holds.place_many(tenant, placed)
+    return [
+        AuditEvent(actor, "hold.place", h.subject, detail={"hold": h.id, "reason": reason})
+        for h in placed
+    ]
+
+
+def release_all_within(
+    uow: UnitOfWork, tenant: str, reason: str, reference: str, actor: str, at: dt.datetime
+) -> list[AuditEvent]:
+    """Inside an open unit of work: releases every open hold for `reason` and `reference`."""
+    released = uow.holds.release_all(tenant, reason, reference, at)
+    return [AuditEvent(actor, "hold.release", detail={"hold": h.id}) for h in released]
 
 
 def release_within(

@@ -1,4 +1,6 @@
-"""Use case: the retention sweep, run by hand or daily, dry or for real."""
+"""Use cases: the retention sweep, run by hand or daily, dry or for real; and a staff review of
+whether a subject's data is still needed (`while_needed` rules), which the sweep then counts
+the next review from."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from baomat.domain.audit import AuditEvent
 from baomat.domain.errors import Conflict, NotFound
 from baomat.domain.periods import WorkingDays
-from baomat.domain.retention import Action, Rule, Verdict, decide, rule_for
+from baomat.domain.retention import Action, Life, Rule, Verdict, decide, rule_for
+from baomat.domain.retention import review as judge_review
 from baomat.policy.model import Policy
 from baomat.services import subjects
 from baomat.services.tenants import PolicyCache
@@ -78,3 +82,65 @@ def sweep(
             continue  # erased meanwhile, or a hold placed since the scan: kept, reported
         report.erased += 1
     return report
+
+
+@dataclass(frozen=True)
+class Review:
+    """A recorded review: `next_review` when the data is kept, None when it was erased."""
+
+    subject: str
+    rule: str
+    outcome: str
+    reviewed_at: dt.datetime
+    next_review: dt.datetime | None
+
+
+def review(
+    uow: UnitOfWork,
+    policy: Policy,
+    subject_id: str,
+    outcome: str,
+    actor: str,
+    at: dt.datetime,
+    calendar: WorkingDays,
+) -> Review:
+    """Staff record whether an open account's data is still needed → the review.
+
+    `keep` records the review's time, from which the sweep counts the next
+    (`review_every` later); `erase` erases the subject as the sweep does
+    (tombstone reason `review:<rule id>`), refused while a legal hold keeps the
+    data. Both are audited (`retention.review`, naming the rule and outcome) in
+    the one transaction. NotFound for a subject not this tenant's or erased;
+    Conflict under a rule without reviews or for a closed account
+    (`domain.retention.review`).
+    """
+    tenant = policy.tenant
+    with uow:
+        record = uow.subjects.lock(tenant, subject_id)
+        if record is None or record.status == "erased":
+            raise NotFound("subject not found")
+        try:
+            rule = rule_for(policy.retention, record.subject_type)
+        except LookupError:
+            raise Conflict("subject: no retention rule of the policy covers its type") from None
+        life = Life(
+            record.id, record.subject_type, record.created_at, record.closed_at, record.reviewed_at
+        )
+        decided, next_at = judge_review(rule, life, outcome, at, calendar)
+        events = [
+            AuditEvent(
+                actor,
+                "retention.review",
+                record.id,
+                detail={"rule": rule.id, "outcome": decided.value},
+            )
+        ]
+        if next_at is None:
+            events.append(
+                subjects.erase_within(uow, tenant, record.id, f"review:{rule.id}", actor, at)
+            )
+        else:
+            uow.subjects.review(tenant, record.id, at)
+        uow.audit.append(tenant, events, at)
+        uow.commit()
+    return Review(record.id, rule.id, decided.value, at, next_at)

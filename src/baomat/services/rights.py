@@ -9,7 +9,10 @@
 
 Who may file what, and how, is the tenant's promise (`subject_access`,
 `domain.rights.AccessRules`); deadlines come from the law profile the tenant
-names (`law_profile`), which the request keeps. Each step is one unit of
+names (`law_profile`), which the request keeps. Where the tenant promises
+self-service, a subject's own request is carried out as it is filed
+(`file_own`), unless it needs a person (`_rights_fulfil.waits_for_staff`); staff work the
+rest (`submit` records one, the functions below fulfil it). Each step is one unit of
 work: the request's change, the fulfilment itself and their audit entries
 (`rights.<step>`, and `subject.read`, `subject.correct`, `subject.erase`,
 `consent.withdraw`, `subject.limit.place` for the effect) commit together or
@@ -21,30 +24,27 @@ deletion) reads the subject first, then, in the writing transaction, locks
 the subject's row (`SubjectRepository.lock`) and checks that nothing changed
 meanwhile (`SubjectRepository.version`). Of a correction and a deletion run
 at the same time, one wins and the other gets Conflict; never half of each.
+A subject's own request carried out as filed locks the row before it reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.calendar import load_vn_calendar
-from baomat.domain.decision import OBJECTED, RESTRICTED
 from baomat.domain.errors import Conflict, Invalid, NotFound
-from baomat.domain.rights import OPEN_STATES, AccessRules, Channel, Kind, RightsRequest, State
+from baomat.domain.rights import OPEN_STATES, AccessRules, Kind, RightsRequest, State
 from baomat.policy.lawprofile import load_law_profile
 from baomat.policy.model import Policy
+from baomat.services import _rights_fulfil as fulfil
 from baomat.services import _rights_steps as steps
-from baomat.services import consents, holds, subjects
+from baomat.services import subjects
 from baomat.services._rights_report import AccessReport as AccessReport
-from baomat.services._rights_report import build_report, report_zip
-from baomat.services.subjects import _RecordChecker
+from baomat.services._rights_report import report_zip
 from baomat.store.uow import UnitOfWork
-
-_LIMIT_OF = {Kind.RESTRICT: RESTRICTED, Kind.OBJECT: OBJECTED}
-
 
 # --- receipt and the request's own steps --------------------------------------------------
 
@@ -77,49 +77,87 @@ def submit(
     )
     the_kind, the_channel, method = rules.admit(kind, channel, actor, identity_method)
     purpose, fields = steps.parameters(the_kind, detail)
-    profile = load_law_profile(policy.law_profile)
     with uow:
         record = steps.live_subject(uow, policy.tenant, subject_id)
-        for name in fields:
-            if policy.field(record.subject_type, name) is None:
-                raise Invalid("fields", f"'{name}' is not a field of this subject's type")
-        # A withdrawal may name a purpose that a later policy version dropped.
-        if purpose is not None and policy.purpose(purpose) is None:
-            consented = the_kind is Kind.WITHDRAW and any(
-                uow.consents.for_subject(policy.tenant, record.id, purpose)
-            )
-            if not consented:
-                raise Invalid("purpose", f"'{purpose}' is not a purpose of the policy")
-        request = RightsRequest.receive(
-            os.urandom(16).hex(),
-            record.id,
-            the_kind,
-            the_channel,
-            at,
-            profile,
-            load_vn_calendar(),
-            purpose=purpose,
-            fields=fields,
-            identity_method=method,
-            identity_verified_by=None if the_channel is Channel.SELF_SERVICE else actor,
-        )
-        uow.rights.add(policy.tenant, request)
-        uow.audit.append(
-            policy.tenant,
-            [
-                steps.event(
-                    actor,
-                    "submit",
-                    request,
-                    channel=request.channel.value,
-                    identity_method=method,
-                    law_profile=request.law_profile,
-                )
-            ],
-            at,
+        request = steps.receive(
+            uow, policy, record, the_kind, the_channel, method, purpose, fields, actor, at
         )
         uow.commit()
     return request
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A subject's own request as filed: done at once where it could be, and for a done
+    access request everything held about them."""
+
+    request: RightsRequest
+    report: AccessReport | None = None
+
+
+def file_own(
+    uow: UnitOfWork,
+    policy: Policy,
+    subject_id: str,
+    kind: str,
+    detail: Mapping[str, object] | None,
+    values: Mapping[str, str] | None,
+    actor: str,
+    at: dt.datetime,
+) -> Filed:
+    """The logged-in subject files a request, carried out at once when nothing stops it → it.
+
+    Where the tenant promises self-service (`subject_access.mode` self_service
+    or both; else Forbidden, as `submit`), the receipt and the fulfilment are
+    one unit of work, the subject's row locked throughout: the request is
+    recorded with its deadlines, then done (or refused with its reason: a
+    legal hold on a deletion, no consent in force to withdraw), all audited.
+    A correction brings its `values` (checked as at collection, `unique` ones
+    included); an access request's answer carries the report. Left received
+    for staff (`_rights_fulfil.waits_for_staff`): an export (the subject
+    downloads it), a correction without values, and a restriction or objection
+    that would stop a purpose the subject's contract needs. Invalid or Conflict
+    store nothing.
+    """
+    rules = policy.subject_access
+    access_rules = AccessRules(
+        rules.mode.value, rules.identity_proof.value, frozenset(rules.rights)
+    )
+    the_kind, channel, method = access_rules.admit(kind, "self_service", actor, None)
+    purpose, fields = steps.parameters(the_kind, detail)
+    if values is not None:
+        if the_kind is not Kind.CORRECT:
+            raise Invalid("values", f"only a correction takes values, not a '{the_kind.value}'")
+        if not values:
+            raise Invalid("values", "name at least one field to correct")
+        outside = sorted(set(values) - set(fields)) if fields else []
+        if outside:
+            raise Invalid(outside[0], "was not named in the correction request's fields")
+        fields = fields or sorted(values)
+    tenant = policy.tenant
+    with uow:
+        steps.live_subject(uow, tenant, subject_id)
+        record = steps.lock_live(uow, tenant, subject_id)
+        request = steps.receive(
+            uow, policy, record, the_kind, channel, method, purpose, fields, actor, at
+        )
+        report = None
+        if not fulfil.waits_for_staff(policy, record.subject_type, request, values):
+            if the_kind is Kind.ACCESS:
+                report = fulfil.report(uow, policy, request, record, actor, at)
+            elif the_kind is Kind.CORRECT:
+                assert values is not None  # waits_for_staff: a correction without values waits
+                change = subjects.checked_change(uow, policy, record, values, at)
+                _claim_unique(uow, policy, record.subject_type, record.id, change[1])
+                fulfil.correct(uow, tenant, request, change, list(values), actor, at)
+            elif the_kind is Kind.DELETE:
+                fulfil.delete(uow, tenant, request, actor, at)
+            elif the_kind is Kind.WITHDRAW:
+                fulfil.withdraw(uow, tenant, request, actor, at)
+            else:
+                fulfil.limit(uow, tenant, request, actor, at)
+        uow.commit()
+    return Filed(request, report)
 
 
 def acknowledge(
@@ -244,40 +282,26 @@ def correct(
 
     Values are checked exactly as at collection (`services.subjects`' record
     checker against the current policy: declared fields, types and named
-    validators, required fields kept); an empty value removes an optional
-    field. Only the fields the request named, when it named some. Invalid
-    leaves everything unchanged; Conflict when the subject was erased or
-    changed meanwhile.
+    validators, required fields kept, `unique` values); an empty value removes
+    an optional field. Only the fields the request named, when it named some.
+    Invalid leaves everything unchanged; Conflict when the subject was erased
+    or changed meanwhile, or a unique value is another subject's (Duplicate).
     """
     if not values:
         raise Invalid("values", "name at least one field to correct")
-    for name, value in values.items():
-        if not isinstance(value, str):
-            raise Invalid(name, "must be text")
     with uow:
         request = steps.open_request(uow, policy.tenant, request_id, Kind.CORRECT)
         record = steps.live_subject(uow, policy.tenant, request.subject, erased_is_conflict=True)
         outside = sorted(set(values) - set(request.fields)) if request.fields else []
         if outside:
             raise Invalid(outside[0], "was not named in the correction request")
-        checker = _RecordChecker(policy, record.subject_type, at.date())
-        kept = [s.id for s in checker.specs if s.required and s.id not in values]
-        current = uow.subjects.values(policy.tenant, record.id, kept) if kept else {}
-        checked = checker({**current, **values})
+        change = subjects.checked_change(uow, policy, record, values, at)
         seen = uow.subjects.version(policy.tenant, record.id)
-    new_values = {f: checked.values[f] for f in values if f in checked.values}
-    new_index = {f: checked.index[f] for f in new_values if f in checked.index}
-    removed = sorted(f for f in values if f not in checked.values)
     with uow:
         request = steps.open_request(uow, policy.tenant, request_id, Kind.CORRECT, lock=True)
         steps.lock_unchanged(uow, policy.tenant, request.subject, seen)
-        uow.subjects.replace_values(
-            policy.tenant, request.subject, new_values, new_index, at, remove=removed
-        )
-        effect = AuditEvent(
-            actor, "subject.correct", request.subject, tuple(values), detail={"request": request.id}
-        )
-        steps.finish(uow, policy.tenant, request, actor, at, [effect])
+        _claim_unique(uow, policy, record.subject_type, request.subject, change[1])
+        fulfil.correct(uow, policy.tenant, request, change, list(values), actor, at)
         uow.commit()
     return request
 
@@ -300,16 +324,7 @@ def delete(
     with uow:
         request = steps.open_request(uow, tenant, request_id, Kind.DELETE, lock=True)
         steps.lock_unchanged(uow, tenant, request.subject, seen)
-        blocked = holds.blocking(uow, tenant, request.subject)
-        if blocked is not None:
-            request.refuse(blocked, at)
-            steps.save(uow, tenant, request, actor, at, ["refuse"], refusal="legal_hold")
-            uow.commit()
-            return request
-        effect = subjects.erase_within(
-            uow, tenant, request.subject, f"request:{request.id}", actor, at
-        )
-        steps.finish(uow, tenant, request, actor, at, [effect])
+        fulfil.delete(uow, tenant, request, actor, at)
         uow.commit()
     return request
 
@@ -327,16 +342,7 @@ def withdraw(
     with uow:
         request = steps.open_request(uow, tenant, request_id, Kind.WITHDRAW, lock=True)
         steps.lock_live(uow, tenant, request.subject)
-        active, effects = consents.withdraw_within(
-            uow, tenant, request.subject, request.purpose, actor, at, request=request.id
-        )
-        if not active:
-            what = "any purpose" if request.purpose is None else f"purpose '{request.purpose}'"
-            request.refuse(f"no consent to {what} is in force", at)
-            steps.save(uow, tenant, request, actor, at, ["refuse"], refusal="no_consent_in_force")
-            uow.commit()
-            return request
-        steps.finish(uow, tenant, request, actor, at, effects)
+        fulfil.withdraw(uow, tenant, request, actor, at)
         uow.commit()
     return request
 
@@ -357,24 +363,7 @@ def limit(
             uow, tenant, request_id, (Kind.RESTRICT, Kind.OBJECT), lock=True
         )
         steps.lock_live(uow, tenant, request.subject)
-        kind = _LIMIT_OF[request.kind]
-        covered = any(
-            lim.kind == kind and lim.purpose in (None, request.purpose)
-            for lim in uow.limits.in_force(tenant, request.subject)
-        )
-        effects = []
-        if not covered:
-            limit_id = uow.limits.place(tenant, request.subject, kind, request.purpose, at)
-            effects.append(
-                AuditEvent(
-                    actor,
-                    "subject.limit.place",
-                    request.subject,
-                    purpose=request.purpose,
-                    detail={"limit": limit_id, "kind": kind, "request": request.id},
-                )
-            )
-        steps.finish(uow, tenant, request, actor, at, effects)
+        fulfil.limit(uow, tenant, request, actor, at)
         uow.commit()
     return request
 
@@ -394,7 +383,7 @@ def lift_limit(
     Conflict when none is in force.
     """
     try:
-        limit_kind = _LIMIT_OF[Kind(kind)]
+        limit_kind = fulfil.LIMIT_OF[Kind(kind)]
     except (ValueError, KeyError):
         raise Invalid("kind", "must be restrict or object") from None
     with uow:
@@ -434,28 +423,16 @@ def _report(
     with uow:
         request = steps.open_request(uow, tenant, request_id, kind, lock=True)
         record = steps.lock_live(uow, tenant, request.subject)
-        values = uow.subjects.values(tenant, record.id)
-        report = build_report(
-            policy,
-            record.id,
-            record.subject_type,
-            request.id,
-            at,
-            values,
-            uow.consents.for_subject(tenant, record.id),
-            uow.disclosures.for_subject(tenant, record.id, include_confidential=False),
-            uow.audit.entries(tenant, subject=record.id),
-        )
-        read = AuditEvent(
-            actor,
-            "subject.read",
-            record.id,
-            tuple(values),
-            detail={"request": request.id, "right": kind.value},
-        )
-        steps.finish(uow, tenant, request, actor, at, [read])
+        report = fulfil.report(uow, policy, request, record, actor, at)
         uow.commit()
     return report
+
+
+def _claim_unique(
+    uow: UnitOfWork, policy: Policy, subject_type: str, subject_id: str, index: Mapping[str, str]
+) -> None:
+    unique = subjects.policy_unique(policy, subject_type)
+    subjects.claim_unique(uow, policy.tenant, subject_type, unique, [index], subject_id=subject_id)
 
 
 def _step(

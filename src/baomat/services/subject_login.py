@@ -27,7 +27,7 @@ from baomat.domain.login import (
     check_new_password,
     normalise_password,
 )
-from baomat.services import _passwords
+from baomat.services import _passwords, policy_notices
 from baomat.services.auth import LOGIN_FAILED, NewSession, issue, login_event
 from baomat.services.notify import Notifier
 from baomat.store.credentials import CredentialRecord
@@ -118,7 +118,7 @@ def request_code(
                 "subject", subject_id, "login_code", expires_at=canonical_time(expires_at)
             )
             uow.audit.append(tenant, [event], at)
-            notifier.send_login_code(tenant, subject_id, code, language)
+            notifier.send_login_code(uow, tenant, subject_id, code, language, at)
             uow.commit()
     return expires_at
 
@@ -204,6 +204,7 @@ def _grant(uow: UnitOfWork, record: CredentialRecord, method: str, at: dt.dateti
         uow.credentials.save_attempts(tenant, subject_id, Attempts())
     session = issue(uow, tenant, "subject", subject_id, at)
     event = login_event("subject", subject_id, "login", method=method, session=session.id)
-    uow.audit.append(tenant, [event], at)
+    notices = policy_notices.at_login(uow, tenant, subject_id, session.id, at)
+    uow.audit.append(tenant, [event, *notices], at)
     uow.commit()
     return session

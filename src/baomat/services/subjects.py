@@ -1,4 +1,5 @@
-"""Use cases about data subjects: store them, read their values for a purpose, erase them."""
+"""Use cases about data subjects: store and update them, read their values for a purpose,
+close their accounts, erase them."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from collections.abc import Mapping, Sequence
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.decision import NOT_FOUND_REASONS, Denied
-from baomat.domain.errors import Conflict, Invalid, NotFound
+from baomat.domain.errors import Conflict, Duplicate, Invalid, NotFound
 from baomat.domain.normalise import InvalidValue, normalise_for_index
 from baomat.domain.validators import validate
 from baomat.policy.model import Policy
 from baomat.services import decisions, holds
-from baomat.store.subjects import NewSubject
+from baomat.store.subjects import NewSubject, SubjectRecord
 from baomat.store.uow import UnitOfWork
 
 
@@ -22,6 +23,7 @@ class _RecordChecker:
 
     Only declared fields enter; required fields must be present and non-empty;
     searchable ones are normalised for the blind index. Built once per batch.
+    Uniqueness (`unique` fields) needs the store: `claim_unique` checks it.
     """
 
     def __init__(self, policy: Policy, subject_type: str, today: dt.date) -> None:
@@ -33,6 +35,7 @@ class _RecordChecker:
         self.subject_type = subject_type
         self.specs = st.fields
         self.declared = frozenset(f.id for f in st.fields)
+        self.unique = tuple(f.id for f in st.fields if f.unique)
 
     def __call__(self, values: Mapping[str, str]) -> NewSubject:
         undeclared = values.keys() - self.declared
@@ -83,13 +86,16 @@ def register(
     """Stores subjects of one type with their values → their pseudonymous ids.
 
     All or nothing: one bad record stores none. Each subject gets an audit entry
-    naming the fields stored, never their values.
+    naming the fields stored, never their values. A value of a `unique` field
+    that a live subject of the type already holds, or that two records of the
+    batch share, is a Duplicate conflict naming the field (`claim_unique`).
     """
     check = _RecordChecker(policy, subject_type, at.date())
     new = [check(r) for r in records]
     with uow:
         if uow.tenants.get(policy.tenant) is None:
             raise NotFound(f"tenant '{policy.tenant}' does not exist")
+        claim_unique(uow, policy.tenant, subject_type, check.unique, [s.index for s in new])
         uow.subjects.add_many(policy.tenant, new, at)
         uow.audit.append(
             policy.tenant,
@@ -103,6 +109,146 @@ def register(
         )
         uow.commit()
     return [s.id for s in new]
+
+
+def claim_unique(
+    uow: UnitOfWork,
+    tenant: str,
+    subject_type: str,
+    unique: Sequence[str],
+    indexes: Sequence[Mapping[str, str]],
+    *,
+    subject_id: str | None = None,
+) -> None:
+    """Inside an open unit of work, before writing: Duplicate unless every value of a `unique`
+    field among `indexes` is held by no other live subject of the type, nor twice among them.
+
+    `indexes` are the normalised searchable values (`NewSubject.index`) of new
+    subjects, or of the one subject `subject_id` being updated, whose own
+    values are no duplicate. The values are locked first
+    (`SubjectRepository.lock_values`), so that of two writers giving one value
+    at once, the second waits and then finds the first's. Names the field and
+    the rule, never the value. No query at all without unique fields.
+    """
+    wanted: dict[str, set[str]] = {}
+    for index in indexes:
+        for name in unique:
+            value = index.get(name)
+            if value is None:
+                continue
+            if value in wanted.setdefault(name, set()):
+                raise Duplicate(
+                    name, "two records give the same value; the policy makes the field unique"
+                )
+            wanted[name].add(value)
+    if not wanted:
+        return
+    uow.subjects.lock_values(tenant, [(n, v) for n, values in wanted.items() for v in values])
+    for name, values in wanted.items():
+        if uow.subjects.taken(tenant, subject_type, name, values, besides=subject_id):
+            raise Duplicate(
+                name,
+                f"another subject of type '{subject_type}' already holds this value; "
+                "the policy makes the field unique",
+            )
+
+
+def update(
+    uow: UnitOfWork,
+    policy: Policy,
+    subject_id: str,
+    values: Mapping[str, str | None],
+    actor: str,
+    at: dt.datetime,
+) -> list[str]:
+    """Sets or clears field values of a live subject → the fields changed, sorted.
+
+    Checked as at registration (`_RecordChecker` against the current policy:
+    declared fields, types and named validators, required fields kept, unique
+    values); None or an empty value clears an optional field. One transaction
+    with its audit entry (`subject.update`, the fields named, never a value).
+    The subject's row is locked for it, as a correction and an erasure lock it:
+    NotFound for a subject not this tenant's or erased before the call; Conflict
+    when an erasure won the race for the lock, or the account is closed (its
+    data is then kept only for retention; a correction still goes through a
+    rights request).
+    """
+    if not values:
+        raise Invalid("values", "name at least one field to set or clear")
+    given = {name: "" if value is None else value for name, value in values.items()}
+    with uow:
+        record = uow.subjects.get(policy.tenant, subject_id)
+        if record is None or record.status == "erased":
+            raise NotFound("subject not found")
+        record = _lock_open(uow, policy.tenant, subject_id)
+        new_values, new_index, removed = checked_change(uow, policy, record, given, at)
+        claim_unique(
+            uow,
+            policy.tenant,
+            record.subject_type,
+            policy_unique(policy, record.subject_type),
+            [new_index],
+            subject_id=record.id,
+        )
+        uow.subjects.replace_values(
+            policy.tenant, record.id, new_values, new_index, at, remove=removed
+        )
+        changed = sorted(given)
+        detail: dict[str, str | int | bool | None] = {}
+        if removed:
+            detail["cleared"] = ",".join(removed)
+        uow.audit.append(
+            policy.tenant,
+            [AuditEvent(actor, "subject.update", record.id, tuple(changed), detail=detail)],
+            at,
+        )
+        uow.commit()
+    return changed
+
+
+def checked_change(
+    uow: UnitOfWork,
+    policy: Policy,
+    record: SubjectRecord,
+    values: Mapping[str, str],
+    at: dt.datetime,
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """Inside an open unit of work: new values for some of a subject's fields, checked as at
+    collection with the required fields it keeps → (values to store, their normalised
+    searchable forms, optional fields to clear). Invalid naming the field."""
+    for name, value in values.items():
+        if not isinstance(value, str):
+            raise Invalid(name, "must be text")
+    checker = _RecordChecker(policy, record.subject_type, at.date())
+    kept = [s.id for s in checker.specs if s.required and s.id not in values]
+    current = uow.subjects.values(policy.tenant, record.id, kept) if kept else {}
+    checked = checker({**current, **values})
+    new_values = {f: checked.values[f] for f in values if f in checked.values}
+    new_index = {f: checked.index[f] for f in new_values if f in checked.index}
+    removed = sorted(f for f in values if f not in checked.values)
+    return new_values, new_index, removed
+
+
+def policy_unique(policy: Policy, subject_type: str) -> tuple[str, ...]:
+    """The `unique` fields of a subject type of the policy (none for an undeclared type)."""
+    st = policy.subject_type(subject_type)
+    return () if st is None else tuple(f.id for f in st.fields if f.unique)
+
+
+def _lock_open(uow: UnitOfWork, tenant: str, subject_id: str) -> SubjectRecord:
+    record = uow.subjects.lock(tenant, subject_id)
+    if record is None:
+        raise NotFound("subject not found")
+    if record.status == "erased":
+        raise Conflict(
+            "subject: erased by another call while this one waited; nothing is held about it"
+        )
+    if record.closed_at is not None:
+        raise Conflict(
+            "subject: the account is closed; its data is kept only for retention, and a "
+            "correction goes through a rights request"
+        )
+    return record
 
 
 def read(
@@ -178,6 +324,7 @@ def erase_within(
         raise Conflict(f"subject: {blocked}")
     uow.keystore.shred(tenant, [subject_id])
     uow.subjects.erase(tenant, subject_id, at, reason)
+    uow.attachments.delete_all(tenant, subject_id)  # unreadable already: the key is gone
     return AuditEvent(actor, "subject.erase", subject_id, detail={"reason": reason})
 
 

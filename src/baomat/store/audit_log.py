@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from baomat.domain.audit import (
     AuditEvent,
@@ -25,6 +25,35 @@ class UnknownTenant(LookupError):
     pass
 
 
+# Built once: every audited use runs both, and building a statement costs more than running it.
+_HEAD = (
+    select(tenants.c.audit_seq, tenants.c.audit_head)
+    .where(tenants.c.id == bindparam("tenant"))
+    .with_for_update()
+)
+_MOVE_HEAD = (
+    update(tenants)
+    .where(tenants.c.id == bindparam("tenant"))
+    .values(audit_seq=bindparam("seq"), audit_head=bindparam("head"))
+)
+# The subject's seqs from its index, then their rows by primary key. Asked for whole rows
+# in seq order, SQLite (without ANALYZE's statistics) would rather walk the tenant's
+# entire chain: a subject's export would read every entry of the tenant.
+_OF_SUBJECT = (
+    select(audit_entries)
+    .where(
+        audit_entries.c.tenant_id == bindparam("tenant"),
+        audit_entries.c.seq.in_(
+            select(audit_entries.c.seq).where(
+                audit_entries.c.tenant_id == bindparam("tenant"),
+                audit_entries.c.subject == bindparam("subject"),
+            )
+        ),
+    )
+    .order_by(audit_entries.c.seq)
+)
+
+
 class AuditLog:
     """The audit chains, on the unit of work's connection: it never commits."""
 
@@ -39,11 +68,7 @@ class AuditLog:
         """
         if not events:
             return 0
-        head = self.conn.execute(
-            select(tenants.c.audit_seq, tenants.c.audit_head)
-            .where(tenants.c.id == tenant)
-            .with_for_update()
-        ).first()
+        head = self.conn.execute(_HEAD, {"tenant": tenant}).first()
         if head is None:
             raise UnknownTenant(tenant)
         seq, prev = int(head[0]), str(head[1])
@@ -77,17 +102,20 @@ class AuditLog:
             )
             prev = digest
         insert_rows(self.conn, audit_entries, rows)
-        self.conn.execute(
-            update(tenants).where(tenants.c.id == tenant).values(audit_seq=seq, audit_head=prev)
-        )
+        self.conn.execute(_MOVE_HEAD, {"tenant": tenant, "seq": seq, "head": prev})
         return seq
 
     def entries(self, tenant: str, subject: str | None = None) -> list[dict[str, object]]:
-        """A tenant's entries in order, optionally about one subject."""
-        query = select(audit_entries).where(audit_entries.c.tenant_id == tenant)
+        """A tenant's entries in order, optionally about one subject (what its export lists)."""
         if subject is not None:
-            query = query.where(audit_entries.c.subject == subject)
-        return [dict(r._mapping) for r in self.conn.execute(query.order_by(audit_entries.c.seq))]
+            rows = self.conn.execute(_OF_SUBJECT, {"tenant": tenant, "subject": subject})
+        else:
+            rows = self.conn.execute(
+                select(audit_entries)
+                .where(audit_entries.c.tenant_id == tenant)
+                .order_by(audit_entries.c.seq)
+            )
+        return [dict(r._mapping) for r in rows]
 
     def verify(self, tenant: str | None = None) -> tuple[int, Break | None]:
         """Checks every chain (or one tenant's) → (entries checked, first break or None)."""

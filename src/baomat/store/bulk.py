@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Dialect, Table, insert
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -17,11 +18,13 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     """
     if not rows:
         return
-    compiled = insert(table).compile(dialect=conn.dialect)
-    params: Sequence[Any]
-    if compiled.positional:
-        order = compiled.positiontup or []
-        params = [tuple(row[name] for name in order) for row in rows]
-    else:
-        params = rows
-    conn.exec_driver_sql(str(compiled), params)
+    sql, order = _insert_sql(table, conn.dialect)
+    params: Sequence[Any] = rows if order is None else [tuple(r[n] for n in order) for r in rows]
+    conn.exec_driver_sql(sql, params)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(table: Table, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+    # Compiling costs more than inserting one row (a decision's audit entry): once per table.
+    compiled = insert(table).compile(dialect=dialect)
+    return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None

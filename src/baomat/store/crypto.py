@@ -6,7 +6,8 @@ Key hierarchy (docs/decisions/001-key-storage-and-crypto-shredding.md):
 - one random data key per subject (AES-256-GCM), kept wrapped in the key store;
 - the data key encrypts each of the subject's field values (AES-256-GCM), the
   associated data binding tenant, subject and field so a ciphertext moved
-  anywhere else fails to decrypt;
+  anywhere else fails to decrypt, and each attached file (bound to its
+  attachment id and media type as well, docs/decisions/006-attachments.md);
 - a separate index key makes the blind index: HMAC-SHA256 of a normalised value.
 
 Deleting a subject's wrapped data key makes every value of that subject
@@ -50,6 +51,7 @@ _FIELD_HEADER = 1 + _NONCE_BYTES
 _WRAP_LABEL = b"baomat/v1/data-key"
 _FIELD_LABEL = b"baomat/v1/field"
 _INDEX_LABEL = b"baomat/v1/blind-index"
+_FILE_LABEL = b"baomat/v1/attachment"
 
 
 class CryptoError(Exception):
@@ -334,15 +336,19 @@ def rewrap(
 
 
 class SubjectCipher:
-    """Encrypts one subject's field values: version (1) + nonce (12) + ciphertext and tag."""
+    """Encrypts one subject's field values: version (1) + nonce (12) + ciphertext and tag.
 
-    __slots__ = ("_ads", "_aead", "_prefix")
+    Its attached files too (`seal_file`), in the same format under another label.
+    """
+
+    __slots__ = ("_ads", "_aead", "_owner", "_prefix")
 
     def __init__(self, data_key: bytes, tenant: str, subject: str) -> None:
         if len(data_key) != KEY_BYTES:
             raise KeyFormatError(f"a data key is {KEY_BYTES} bytes")
         self._aead = AESGCM(data_key)
-        self._prefix = _FIELD_LABEL + _lp(tenant, subject)
+        self._owner = _lp(tenant, subject)
+        self._prefix = _FIELD_LABEL + self._owner
         self._ads: dict[str, bytes] = {}
 
     def _ad(self, field: str) -> bytes:
@@ -367,6 +373,30 @@ class SubjectCipher:
                 f"the value of field {field!r} could not be decrypted: it was altered, "
                 "belongs to another subject, field or tenant, or its data key is not this one"
             ) from None
+
+    def seal_file(self, field: str, attachment: str, media_type: str, content: bytes) -> bytes:
+        """An attached file; the associated data binds tenant, subject, field, attachment id
+        and media type, so a file moved to another row or relabelled does not open."""
+        nonce = os.urandom(_NONCE_BYTES)
+        ad = self._file_ad(field, attachment, media_type)
+        return _VERSION + nonce + self._aead.encrypt(nonce, content, ad)
+
+    def open_file(self, field: str, attachment: str, media_type: str, blob: bytes) -> bytes:
+        if len(blob) < _FIELD_HEADER + _TAG_BYTES or blob[:1] != _VERSION:
+            raise DecryptionFailed(
+                f"attachment {attachment!r} is malformed or of an unknown format version"
+            )
+        ad = self._file_ad(field, attachment, media_type)
+        try:
+            return self._aead.decrypt(blob[1:_FIELD_HEADER], blob[_FIELD_HEADER:], ad)
+        except InvalidTag:
+            raise DecryptionFailed(
+                f"attachment {attachment!r} could not be decrypted: it was altered, moved "
+                "to another subject, field or tenant, or its data key is not this one"
+            ) from None
+
+    def _file_ad(self, field: str, attachment: str, media_type: str) -> bytes:
+        return _FILE_LABEL + self._owner + _lp(field, attachment, media_type)
 
     def __repr__(self) -> str:
         return "SubjectCipher(<data key hidden>)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
@@ -36,6 +37,47 @@ class LegalHoldRepository:
                 placed_at=hold.placed_at,
             )
         )
+
+    def place_many(self, tenant: str, holds: Sequence[HoldRecord]) -> None:
+        """Places many holds in one statement (an incident's affected subjects)."""
+        if not holds:
+            return
+        self.conn.execute(
+            insert(legal_holds),
+            [
+                {
+                    "tenant_id": tenant,
+                    "id": h.id,
+                    "subject_id": h.subject,
+                    "reason": h.reason,
+                    "reference": h.reference,
+                    "placed_at": h.placed_at,
+                    "released_at": None,
+                }
+                for h in holds
+            ],
+        )
+
+    def release_all(
+        self, tenant: str, reason: str, reference: str, at: dt.datetime
+    ) -> list[HoldRecord]:
+        """Ends every open hold placed for `reason` and `reference` → those released."""
+        c = legal_holds.c
+        mine = (
+            c.tenant_id == tenant,
+            c.reason == reason,
+            c.reference == reference,
+            c.released_at.is_(None),
+        )
+        rows = self.conn.execute(
+            select(c.id, c.subject_id, c.reason, c.reference, c.placed_at)
+            .where(*mine)
+            .order_by(c.subject_id)
+        )
+        released = [HoldRecord(*row) for row in rows]
+        if released:
+            self.conn.execute(update(legal_holds).where(*mine).values(released_at=at))
+        return released
 
     def release(self, tenant: str, hold_id: str, at: dt.datetime) -> bool:
         """Ends an open hold → False when there was no open hold with that id."""

@@ -9,10 +9,34 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
 from baomat.domain.rights import Channel, Kind, RightsRequest, State
 from baomat.store.tables import rights_requests
+
+_c = rights_requests.c
+_CHANGING = (
+    "state",
+    "acknowledge_due",
+    "due",
+    "extended_due",
+    "extension_reason",
+    "refusal_reason",
+    "updated_at",
+    "completed_at",
+)
+"""The columns a request's transitions change (`_changing`)."""
+
+# Built once: every step of every request runs them, and building one costs more than running it.
+_GET = select(rights_requests).where(
+    _c.tenant_id == bindparam("tenant"), _c.id == bindparam("request")
+)
+_GET_LOCKED = _GET.with_for_update()
+_SAVE = (
+    update(rights_requests)
+    .where(_c.tenant_id == bindparam("tenant"), _c.id == bindparam("request"))
+    .values({name: bindparam(f"new_{name}") for name in _CHANGING})
+)
 
 
 class RightsRepository:
@@ -40,21 +64,14 @@ class RightsRepository:
 
     def get(self, tenant: str, request_id: str, *, lock: bool = False) -> RightsRequest | None:
         """The request, or None; `lock` holds its row until the transaction ends."""
-        query = select(rights_requests).where(
-            rights_requests.c.tenant_id == tenant, rights_requests.c.id == request_id
-        )
-        if lock:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
+        query = _GET_LOCKED if lock else _GET
+        row = self.conn.execute(query, {"tenant": tenant, "request": request_id}).first()
         return None if row is None else _request(row._mapping)
 
     def save(self, tenant: str, request: RightsRequest) -> None:
         """Writes what a request's transitions change: state, deadlines, reasons, times."""
-        self.conn.execute(
-            update(rights_requests)
-            .where(rights_requests.c.tenant_id == tenant, rights_requests.c.id == request.id)
-            .values(**_changing(request))
-        )
+        changed = {f"new_{name}": value for name, value in _changing(request).items()}
+        self.conn.execute(_SAVE, {"tenant": tenant, "request": request.id, **changed})
 
     def in_states(self, tenant: str, states: Collection[State]) -> list[RightsRequest]:
         """The tenant's requests in these states, by completion deadline."""
@@ -82,6 +99,7 @@ class RightsRepository:
 
 
 def _changing(request: RightsRequest) -> dict[str, object]:
+    # Exactly the columns of `_CHANGING`: `_SAVE` sets those and no others.
     return {
         "state": request.state.value,
         "acknowledge_due": request.acknowledge_due,

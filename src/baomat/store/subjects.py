@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from baomat.store import crypto
 from baomat.store.bulk import insert_rows
@@ -42,10 +42,29 @@ class SubjectRecord:
     created_at: dt.datetime
     closed_at: dt.datetime | None
     erased_at: dt.datetime | None
+    reviewed_at: dt.datetime | None = None
+    """When staff last reviewed whether the data is still needed (`while_needed` retention)."""
 
 
 class SubjectShredded(LookupError):
     """The subject's data key is gone: its values can never be read again."""
+
+
+# Built once: every decision reads its subject, and building costs more than running.
+_BY_ID = select(subjects).where(
+    subjects.c.tenant_id == bindparam("tenant"), subjects.c.id == bindparam("subject")
+)
+
+
+LOCK_EACH_UP_TO = 64
+"""Values `lock_values` locks one by one; a larger batch locks their fields whole
+(PostgreSQL's `max_locks_per_transaction` is 64 by default)."""
+
+
+def _field_key(tenant: str, field_name: str) -> int:
+    """The advisory lock key of a tenant's field (`lock_values`)."""
+    digest = hashlib.sha256(f"baomat.unique\x1f{tenant}\x1f{field_name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 class SubjectRepository:
@@ -100,9 +119,7 @@ class SubjectRepository:
         insert_rows(self.conn, field_values, value_rows)
 
     def get(self, tenant: str, subject_id: str) -> SubjectRecord | None:
-        row = self.conn.execute(
-            select(subjects).where(subjects.c.tenant_id == tenant, subjects.c.id == subject_id)
-        ).first()
+        row = self.conn.execute(_BY_ID, {"tenant": tenant, "subject": subject_id}).first()
         if row is None:
             return None
         m = row._mapping
@@ -115,6 +132,7 @@ class SubjectRepository:
             created_at=m["created_at"],
             closed_at=m["closed_at"],
             erased_at=m["erased_at"],
+            reviewed_at=m["reviewed_at"],
         )
 
     def values(
@@ -145,6 +163,79 @@ class SubjectRepository:
             )
         )
         return [r[0] for r in rows]
+
+    def taken(
+        self,
+        tenant: str,
+        subject_type: str,
+        field_name: str,
+        normalised: Collection[str],
+        *,
+        besides: str | None = None,
+    ) -> set[str]:
+        """Those `normalised` values that a subject of the type, not erased and not `besides`,
+        holds in `field_name`: found by blind index, in one query per 500 values."""
+        digests = {self.index.digest(tenant, field_name, v): v for v in normalised}
+        c = field_values.c
+        found: set[str] = set()
+        ordered = list(digests)
+        for lo in range(0, len(ordered), 500):
+            query = (
+                select(c.blind_index)
+                .join(
+                    subjects,
+                    (subjects.c.tenant_id == c.tenant_id) & (subjects.c.id == c.subject_id),
+                )
+                .where(
+                    c.tenant_id == tenant,
+                    c.field == field_name,
+                    c.blind_index.in_(ordered[lo : lo + 500]),
+                    subjects.c.subject_type == subject_type,
+                    subjects.c.status != "erased",
+                )
+            )
+            if besides is not None:
+                query = query.where(c.subject_id != besides)
+            found.update(digests[bytes(row[0])] for row in self.conn.execute(query))
+        return found
+
+    def lock_values(self, tenant: str, values: Collection[tuple[str, str]]) -> None:
+        """Holds these (field, normalised value) pairs until the transaction ends, so that two
+        writers of one value take turns: the second then sees the first's row (`taken`).
+
+        On PostgreSQL, transaction-level advisory locks: each field's lock shared, then
+        each value's exclusive, keyed by the first 64 bits of its blind-index digest (a
+        collision only makes two writers take turns). A batch of more than `LOCK_EACH_UP_TO`
+        values takes its fields' locks exclusive instead, since PostgreSQL's lock table
+        holds only so many locks a transaction. Every writer locks fields before values,
+        each in key order, so no two wait on each other in a circle. SQLite transactions
+        here begin IMMEDIATE and so hold the whole database already.
+        """
+        if self.conn.dialect.name != "postgresql" or not values:
+            return
+        fields = sorted({_field_key(tenant, name) for name, _ in values})
+        if len(values) > LOCK_EACH_UP_TO:
+            for key in fields:
+                self.conn.execute(select(func.pg_advisory_xact_lock(key)))
+            return
+        for key in fields:
+            self.conn.execute(select(func.pg_advisory_xact_lock_shared(key)))
+        keys = sorted(
+            {
+                int.from_bytes(self.index.digest(tenant, name, value)[:8], "big", signed=True)
+                for name, value in values
+            }
+        )
+        for key in keys:
+            self.conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def review(self, tenant: str, subject_id: str, at: dt.datetime) -> None:
+        """Records that staff reviewed the need for the subject's data at `at`."""
+        self.conn.execute(
+            update(subjects)
+            .where(subjects.c.tenant_id == tenant, subjects.c.id == subject_id)
+            .values(reviewed_at=at)
+        )
 
     def close(self, tenant: str, subject_id: str, at: dt.datetime) -> None:
         self.conn.execute(

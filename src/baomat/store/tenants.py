@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from baomat.domain.audit import GENESIS
 from baomat.store.tables import policy_versions, tenants
@@ -28,6 +28,12 @@ class PolicyVersionRecord:
     last_updated: dt.date
 
 
+# Built once: every API call reads its tenant's policy version; building costs more than running.
+_BY_ID = select(
+    tenants.c.id, tenants.c.name, tenants.c.law_profile, tenants.c.current_version
+).where(tenants.c.id == bindparam("tenant"))
+
+
 class TenantRepository:
     """On the unit of work's connection; never commits."""
 
@@ -35,11 +41,7 @@ class TenantRepository:
         self.conn = conn
 
     def get(self, tenant_id: str) -> TenantRecord | None:
-        row = self.conn.execute(
-            select(
-                tenants.c.id, tenants.c.name, tenants.c.law_profile, tenants.c.current_version
-            ).where(tenants.c.id == tenant_id)
-        ).first()
+        row = self.conn.execute(_BY_ID, {"tenant": tenant_id}).first()
         return None if row is None else TenantRecord(*row)
 
     def ids(self) -> list[str]:

@@ -8,15 +8,23 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from baomat.store import crypto
+from baomat.store.alerts import AlertRepository
 from baomat.store.api_keys import ApiKeyRepository
+from baomat.store.attachments import AttachmentRepository
 from baomat.store.audit_log import AuditLog
+from baomat.store.complaints import ComplaintRepository
 from baomat.store.consents import ConsentRepository
 from baomat.store.credentials import CredentialRepository
 from baomat.store.disclosures import DisclosureRepository
 from baomat.store.engine import READ_ONLY, writer_lock
 from baomat.store.holds import LegalHoldRepository
+from baomat.store.incidents import IncidentRepository
+from baomat.store.job_runs import JobRunRepository
 from baomat.store.keystore import KeyStore
 from baomat.store.limits import SubjectLimitRepository
+from baomat.store.outbox import OutboxRepository
+from baomat.store.policy_changes import PolicyChangeRepository
+from baomat.store.policy_notices import PolicyNoticeRepository
 from baomat.store.rights import RightsRepository
 from baomat.store.sessions import SessionRepository
 from baomat.store.staff import StaffRepository
@@ -50,6 +58,14 @@ class UnitOfWork:
     staff: StaffRepository
     sessions: SessionRepository
     credentials: CredentialRepository
+    job_runs: JobRunRepository
+    outbox: OutboxRepository
+    attachments: AttachmentRepository
+    complaints: ComplaintRepository
+    alerts: AlertRepository
+    policy_changes: PolicyChangeRepository
+    policy_notices: PolicyNoticeRepository
+    incidents: IncidentRepository
 
     def __init__(
         self,
@@ -92,7 +108,20 @@ class UnitOfWork:
         self.staff = StaffRepository(self.conn)
         self.sessions = SessionRepository(self.conn)
         self.credentials = CredentialRepository(self.conn, self._index)
+        self.job_runs = JobRunRepository(self.conn)
+        self.outbox = OutboxRepository(self.conn, self.keystore)
+        self.attachments = AttachmentRepository(self.conn, self.keystore)
+        self.complaints = ComplaintRepository(self.conn, self.keystore)
+        self.alerts = AlertRepository(self.conn)
+        self.policy_changes = PolicyChangeRepository(self.conn)
+        self.policy_notices = PolicyNoticeRepository(self.conn)
+        self.incidents = IncidentRepository(self.conn)
         return self
+
+    @property
+    def engine(self) -> Engine:
+        """The store's engine: what `group_commit` groups concurrent units of work by."""
+        return self._engine
 
     def commit(self) -> None:
         if self._read_only:

@@ -228,7 +228,7 @@ def test_every_reason_has_texts_in_both_languages() -> None:
         "purpose_not_for_subject_type", "field_not_in_purpose", "recipient_unknown",
         "recipient_not_for_purpose", "recipient_not_allowed_for_field",
         "contract_not_yet_valid", "contract_expired", "subject_restricted",
-        "subject_objected", "no_consent", "consent_withdrawn",
+        "subject_objected", "no_consent", "consent_withdrawn", "fresh_consent_needed",
     }  # fmt: skip
     for reason in reason_codes():
         d = TABLE.deny(reason, TABLE.purposes["marketing_email"], fields=("email",),

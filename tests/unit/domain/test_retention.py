@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from baomat.domain.calendar import WorkingCalendar, load_vn_calendar
-from baomat.domain.retention import Action, Life, Verdict, decide, rule_for
+from baomat.domain.errors import Conflict, Invalid
+from baomat.domain.retention import (
+    Action,
+    Life,
+    ReviewOutcome,
+    Verdict,
+    decide,
+    next_review,
+    review,
+    rule_for,
+)
 from baomat.policy.loader import load_policy
 from baomat.policy.model import Policy
 
@@ -87,6 +97,33 @@ def test_wesoft_asks_for_a_review_every_six_months(calendar: WorkingCalendar) ->
     assert verdict.action is Action.REVIEW
     reviewed = Life("s1", stype, _at(2026, 1, 5), closed_at=None, reviewed_at=_at(2026, 7, 7))
     assert _decide("wesoft", reviewed, _at(2026, 7, 8), calendar).action is Action.KEEP
+
+
+def test_clevergroups_review_keeps_the_data_a_year_from_the_review(
+    calendar: WorkingCalendar,
+) -> None:
+    """[R] until the user asks for deletion or the company deems it unneeded (reviewed yearly)."""
+    rule = _policy("clevergroup").retention[0]
+    life = Life("s1", "user", _at(2026, 1, 5), closed_at=None)
+    assert next_review(rule, life, calendar) == dt.datetime(2027, 1, 6, tzinfo=VN)
+    outcome, due = review(rule, life, "keep", _at(2026, 12, 30), calendar)
+    # Twelve months from Wed 30 Dec 2026: Thu 30 Dec 2027, ending at its 24:00.
+    assert (outcome, due) == (ReviewOutcome.KEEP, dt.datetime(2027, 12, 31, tzinfo=VN))
+    assert review(rule, life, "erase", _at(2026, 12, 30), calendar) == (ReviewOutcome.ERASE, None)
+    closed = Life("s1", "user", _at(2026, 1, 5), closed_at=_at(2026, 6, 1))
+    assert next_review(rule, closed, calendar) is None
+    with pytest.raises(Conflict, match="the account is closed"):
+        review(rule, closed, "keep", _at(2026, 12, 30), calendar)
+    with pytest.raises(Invalid, match="outcome"):
+        review(rule, life, "maybe", _at(2026, 12, 30), calendar)
+
+
+def test_a_rule_that_is_not_while_needed_takes_no_review(calendar: WorkingCalendar) -> None:
+    rule = _policy("wecan").retention[0]
+    life = Life("s1", "member", _at(2026, 1, 5), closed_at=None)
+    assert next_review(rule, life, calendar) is None
+    with pytest.raises(Conflict, match="has no reviews"):
+        review(rule, life, "keep", _at(2026, 12, 30), calendar)
 
 
 def test_a_legal_hold_turns_an_erasure_into_held(calendar: WorkingCalendar) -> None:

@@ -113,6 +113,19 @@ def test_acknowledgement_counts_working_days_around_tet(
     assert request.acknowledge_due == end_of_day(acknowledged_by, TZ)
 
 
+def test_an_acknowledgement_falling_after_the_completion_across_tet_is_due_with_it(
+    cal: WorkingCalendar,
+) -> None:
+    """Access asked Fri 13 Feb 2026: 2 working days end Tue 24 Feb, after Tết, but the 10 days
+    to answer end Mon 23 Feb; a request is acknowledged at the latest when it is done."""
+    request = _request(cal, Kind.ACCESS, at(2026, 2, 13))
+    assert request.due_at == end_of(2026, 2, 23)
+    assert request.acknowledge_due == end_of(2026, 2, 23)
+    assert request.due(LAW_91, cal).acknowledge == end_of(2026, 2, 23)
+    # A deletion's 20 days end later: its acknowledgement keeps its own 2 working days.
+    assert _request(cal, Kind.DELETE, at(2026, 2, 13)).acknowledge_due == end_of(2026, 2, 24)
+
+
 def test_under_decree_13_requests_run_72_hours_and_need_no_acknowledgement(
     cal: WorkingCalendar,
 ) -> None:

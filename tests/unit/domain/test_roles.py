@@ -20,6 +20,7 @@ decide_requests                .      x    .        .
 record_disclosure              .      x    x        .
 approve_authority_disclosure   .      x    .        .
 handle_complaints              .      x    x        .
+handle_alerts                  .      x    x        .
 manage_incidents               .      x    .        .
 manage_legal_holds             .      x    .        .
 run_retention                  .      x    .        .

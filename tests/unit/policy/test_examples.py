@@ -135,6 +135,26 @@ def test_every_example_is_named_after_its_tenant_at_version_one(
     assert policy.languages == ["vi", "en"]
 
 
+def test_one_account_per_email_where_the_seed_names_an_account(
+    policies: dict[str, Policy],
+) -> None:
+    """Wesale members log in, Wecan members register, Clever Group users have an account page:
+    their email is unique per type. WeSoft's contacts and ecomviet's requests name no account."""
+    unique = {
+        (tenant, st.id, f.id)
+        for tenant, policy in policies.items()
+        for st in policy.subject_types
+        for f in st.fields
+        if f.unique
+    }
+    assert unique == {
+        ("wesale", "seller", "email"),
+        ("wesale", "buyer", "email"),
+        ("wecan", "member", "email"),
+        ("clevergroup", "user", "email"),
+    }
+
+
 @pytest.mark.parametrize("tenant", TENANTS)
 def test_every_field_is_used_by_some_purpose(policies: dict[str, Policy], tenant: str) -> None:
     policy = policies[tenant]

@@ -48,6 +48,7 @@ INVALID_CASES: dict[str, tuple[int | None, str]] = {
     "python_tag": (4, "tag '!!python/object/apply:os.system' is not allowed"),
     "purpose_names_undeclared_subject_type": (43, "subject type 'seller'"),
     "choices_on_text_field": (23, "lists choices but its type is 'text'"),
+    "unique_field_not_searchable": (31, "is unique but not searchable"),
     "empty": (None, "the file is empty"),
 }
 

@@ -139,6 +139,37 @@ def test_a_truncated_or_unknown_version_value_raises_decryption_failed(
         cipher.decrypt("full_name", blob)
 
 
+# --- attached files ---------------------------------------------------------------
+
+
+def test_a_file_round_trips_and_opens_only_where_it_was_sealed(cipher: SubjectCipher) -> None:
+    content = b"%PDF-1.4 so do " + os.urandom(64)
+    blob = cipher.seal_file("legal_documents", "a1", "application/pdf", content)
+
+    assert cipher.open_file("legal_documents", "a1", "application/pdf", blob) == content
+    assert content not in blob
+    for place in (
+        ("legal_documents", "a2", "application/pdf"),  # another attachment
+        ("id_scan", "a1", "application/pdf"),  # another field
+        ("legal_documents", "a1", "image/png"),  # relabelled
+    ):
+        with pytest.raises(DecryptionFailed):
+            cipher.open_file(*place, blob)
+    elsewhere = SubjectCipher(new_data_key(), TENANT, "s-0002")
+    with pytest.raises(DecryptionFailed):
+        elsewhere.open_file("legal_documents", "a1", "application/pdf", blob)
+
+
+def test_a_file_never_opens_as_a_field_value_nor_a_value_as_a_file(cipher: SubjectCipher) -> None:
+    """Different labels: a sealed file copied into a field value's row does not decrypt."""
+    as_file = cipher.seal_file("note", "x", "application/pdf", b"same bytes")
+    as_value = cipher.encrypt("note", b"same bytes")
+    with pytest.raises(DecryptionFailed):
+        cipher.decrypt("note", as_file)
+    with pytest.raises(DecryptionFailed):
+        cipher.open_file("note", "x", "application/pdf", as_value)
+
+
 # --- wrapped data keys ------------------------------------------------------------
 
 

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from baomat.api import errors
 from baomat.api.deps import ClockDep, PrincipalDep, RuntimeDep, UowDep
+from baomat.api.routes.policy import PolicyNotice
 from baomat.domain.login import MAX_PASSWORD, Kind
-from baomat.services import auth, staff, subject_login
+from baomat.services import auth, policy_notices, staff, subject_login
 from baomat.services.auth import NewSession
 
 router = APIRouter(tags=["auth"])
@@ -78,6 +79,9 @@ class Me(BaseModel):
     kind: Kind
     id: str
     role: str | None
+    policy_notices: list[PolicyNotice] = []
+    """For a data subject: changed policy versions to show and have accepted (see
+    `/v1/me/policy-notices`); empty for staff."""
 
 
 @router.post("/staff/login", responses=errors.responses(400, 401, 413, 422))
@@ -125,7 +129,22 @@ def logout(principal: PrincipalDep, uow: UowDep, now: ClockDep) -> None:
 
 
 @router.get("/me", responses=errors.responses(401))
-def me(principal: PrincipalDep) -> Me:
-    """Who the session token stands for: staff (with its role) or a data subject."""
+def me(principal: PrincipalDep, runtime: RuntimeDep) -> Me:
+    """Who the session token stands for: staff (with its role) or a data subject, with the
+    subject's pending policy notices."""
     role = None if principal.role is None else principal.role.value
-    return Me(tenant=principal.tenant, kind=principal.kind, id=principal.id, role=role)
+    notices = []
+    if principal.kind == "subject":
+        notices = [
+            PolicyNotice.of(n)
+            for n in policy_notices.pending(
+                runtime.app.uow(read_only=True), principal.tenant, principal.id
+            )
+        ]
+    return Me(
+        tenant=principal.tenant,
+        kind=principal.kind,
+        id=principal.id,
+        role=role,
+        policy_notices=notices,
+    )

@@ -3,17 +3,25 @@
 A refusal is an answer (200, `allowed: false`, with the reason); only a
 subject that is not the tenant's, or is erased, is 404, as for a read.
 Every decision is audited with the API key as actor.
+
+The hottest route, so it awaits rather than taking a worker thread: the key
+is checked, the policy and subject read, the decision made and audited in
+one transaction on the store's committer thread, grouped with decisions
+asked at the same moment, and the answer goes out only after that commit
+(`services.decisions.decide_for_key`, docs/decisions/007-decision-latency.md).
+A missing key is refused before the body is read; any other bad key, after.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from baomat.api import errors
-from baomat.api.deps import ClockDep, PolicyDep, TenantDep, UowDep
+from baomat.api.deps import ApiKeyDep, ClockDep, RuntimeDep
 from baomat.domain.decision import NOT_FOUND_REASONS
 from baomat.domain.errors import NotFound
 from baomat.services import decisions
@@ -45,13 +53,14 @@ class Answer(BaseModel):
 
 
 @router.post("/decisions", responses=errors.responses(400, 404, 413))
-def decide(
-    body: Question, tenant: TenantDep, policy: PolicyDep, uow: UowDep, now: ClockDep
-) -> Answer:
+async def decide(body: Question, key: ApiKeyDep, runtime: RuntimeDep, now: ClockDep) -> Answer:
     """The decision, its reason in Vietnamese and English, and its legal basis."""
-    decision = decisions.decide(
-        uow, policy, body.subject_id, body.purpose, body.fields, body.recipient, tenant.actor, now
-    )
+    decision = await asyncio.wrap_future(
+        decisions.decide_for_key(
+            runtime.app.uow(), runtime.policies, key,
+            body.subject_id, body.purpose, body.fields, body.recipient, now,
+        )
+    )  # fmt: skip
     if decision.reason in NOT_FOUND_REASONS:
         raise NotFound("subject not found")
     return Answer.model_validate(decision, from_attributes=True)

@@ -66,7 +66,7 @@ class AuthorityRequest(_Body):
     recipient: Name
     """The state agency (`recipients[].id`, kind state_agency)."""
     body: Text
-    """The requesting body as its document names it."""
+    """The kind of requesting body: procuracy, court, police or other."""
     document_number: Text
     document_date: dt.date
     legal_basis: Name

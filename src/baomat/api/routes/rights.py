@@ -1,7 +1,9 @@
 """Data subjects' rights requests: filed by the subject or entered by staff, then worked by staff.
 
-A logged-in subject files a request (`POST /v1/me/requests`), follows it
-(`GET /v1/me/requests`) and downloads an export of their data as a ZIP
+A logged-in subject files a request (`POST /v1/me/requests`), carried out at
+once where the tenant promises self-service and nothing needs a person (see
+`services.rights.file_own`), follows it (`GET /v1/me/requests`) and
+downloads an export of their data as a ZIP
 (`GET /v1/me/requests/{request_id}/export`). Staff enter a request made by
 phone, post or at the desk after verifying who asks (`POST /v1/requests`),
 work the queue (`GET /v1/requests`), fulfil a request by its kind, and
@@ -47,6 +49,19 @@ class NewRequest(_Body):
     """`{"purpose": id}` for withdraw, restrict, object; `{"fields": [ids]}` for correct."""
 
 
+Values = Annotated[
+    dict[Name, Annotated[str, StringConstraints(max_length=4096)]], Field(max_length=256)
+]
+
+
+class OwnRequest(NewRequest):
+    """`{"kind": "correct", "values": {"address": "12 Lý Tự Trọng, Quận 1"}}`."""
+
+    values: Values | None = None
+    """For a correction: field id → new value (empty removes an optional field); without it,
+    staff carry the correction out."""
+
+
 class AssistedRequest(NewRequest):
     subject_id: Name
     identity_method: Name
@@ -54,12 +69,7 @@ class AssistedRequest(NewRequest):
 
 
 class Fulfilment(_Body):
-    values: (
-        Annotated[
-            dict[Name, Annotated[str, StringConstraints(max_length=4096)]], Field(max_length=256)
-        ]
-        | None
-    ) = None
+    values: Values | None = None
     """For a correction: field id → new value (empty removes an optional field)."""
 
 
@@ -89,6 +99,11 @@ class RequestOut(BaseModel):
         return cls.model_validate(request, from_attributes=True)
 
 
+class FiledOut(RequestOut):
+    report: dict[str, Any] | None = None
+    """For an access request carried out at once: everything held about the subject."""
+
+
 class Requests(BaseModel):
     requests: list[RequestOut]
 
@@ -104,22 +119,30 @@ ZIP: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/me/requests", status_code=201, responses=errors.responses(400, 404, 413))
+@router.post("/me/requests", status_code=201, responses=errors.responses(400, 404, 409, 413))
 def file_request(
-    body: NewRequest, subject: SubjectDep, runtime: RuntimeDep, uow: UowDep, now: ClockDep
-) -> RequestOut:
-    """The subject files a request → the receipt, with its acknowledgement and completion due."""
-    request = rights.submit(
+    body: OwnRequest, subject: SubjectDep, runtime: RuntimeDep, uow: UowDep, now: ClockDep
+) -> FiledOut:
+    """The subject files a request → the receipt, with its acknowledgement and completion due.
+
+    Carried out at once when nothing needs a person: the state is then done
+    (an access request's answer holds the report), or refused with the reason
+    (a legal hold keeps the data, no consent is in force). An export waits for
+    its download; a correction without values, and a restriction or objection
+    of a purpose the subject's contract needs, wait for staff.
+    """
+    filed = rights.file_own(
         uow,
         policy_of(runtime, subject.tenant),
         subject.id,
         body.kind,
-        "self_service",
         body.detail,
+        body.values,
         subject.actor,
         now,
     )
-    return RequestOut.of(request)
+    report = None if filed.report is None else filed.report.as_dict()
+    return FiledOut(**RequestOut.of(filed.request).model_dump(), report=report)
 
 
 @router.get("/me/requests")

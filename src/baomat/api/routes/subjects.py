@@ -1,4 +1,5 @@
-"""`/v1/subjects`: store a data subject's values, read them for a purpose, erase them.
+"""`/v1/subjects`: store and update a data subject's values, read them for a purpose, set the
+password they log in with, close the account, erase them.
 
 Every read names a purpose of the tenant's policy and is audited with the
 API key as actor, refused reads included.
@@ -13,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from baomat.api import errors
 from baomat.api.deps import ClockDep, PolicyDep, TenantDep, UowDep
-from baomat.services import subjects
+from baomat.domain.login import MAX_PASSWORD
+from baomat.services import subject_login, subjects
 
 router = APIRouter(prefix="/subjects", tags=["subjects"], responses=errors.responses(401, 422))
 
@@ -31,8 +33,30 @@ class NewSubject(BaseModel):
     """Field id → value; only fields the policy declares for the type are accepted."""
 
 
+class Changes(BaseModel):
+    """`{"values": {"phone": "0912 345 678", "address": null}}`."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    values: Annotated[dict[Name, str | None], Field(min_length=1, max_length=256)]
+    """Field id → new value; null or "" clears an optional field. Fields not named stay."""
+
+
+class NewPassword(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    password: Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD * 4)]
+    """At least 12 characters once normalised, not containing the subject's id."""
+
+
 class Created(BaseModel):
     id: str
+
+
+class Updated(BaseModel):
+    id: str
+    fields: list[str]
+    """The fields set or cleared."""
 
 
 class SubjectValues(BaseModel):
@@ -41,11 +65,15 @@ class SubjectValues(BaseModel):
     values: dict[str, str]
 
 
-@router.post("", status_code=201, responses=errors.responses(400, 413))
+@router.post("", status_code=201, responses=errors.responses(400, 409, 413))
 def create_subject(
     body: NewSubject, tenant: TenantDep, policy: PolicyDep, uow: UowDep, now: ClockDep
 ) -> Created:
-    """Stores a subject's values under the tenant's current policy → its pseudonymous id."""
+    """Stores a subject's values under the tenant's current policy → its pseudonymous id.
+
+    409 naming the field when a value the policy makes `unique` (an account's
+    email) is already another subject's of the type.
+    """
     [subject_id] = subjects.register(
         uow, policy, body.subject_type, [body.values], tenant.actor, now
     )
@@ -68,7 +96,46 @@ def read_subject(
     return SubjectValues(id=subject_id, purpose=purpose, values=values)
 
 
+@router.patch("/{subject_id}", responses=errors.responses(400, 404, 409, 413))
+def update_subject(
+    subject_id: SubjectId,
+    body: Changes,
+    tenant: TenantDep,
+    policy: PolicyDep,
+    uow: UowDep,
+    now: ClockDep,
+) -> Updated:
+    """Sets or clears some of the subject's values, checked as at registration → the fields.
+
+    404 for a subject not this tenant's or erased; 409 when the account is
+    closed, an erasure won a race with this call, or a `unique` value is
+    another subject's.
+    """
+    changed = subjects.update(uow, policy, subject_id, body.values, tenant.actor, now)
+    return Updated(id=subject_id, fields=changed)
+
+
+@router.post("/{subject_id}/password", status_code=204, responses=errors.responses(400, 404, 413))
+def set_password(
+    subject_id: SubjectId, body: NewPassword, tenant: TenantDep, uow: UowDep, now: ClockDep
+) -> None:
+    """Sets (or replaces) the password the subject logs in with to baomat's self-service
+    (`POST /v1/subjects/login`); their failed attempts and a lock are cleared."""
+    subject_login.set_password(uow, tenant.id, subject_id, body.password, tenant.actor, now)
+
+
 @router.delete("/{subject_id}", status_code=204, responses=errors.responses(404, 409))
 def erase_subject(subject_id: SubjectId, tenant: TenantDep, uow: UowDep, now: ClockDep) -> None:
     """Erases the subject at their request: values deleted, data key shredded, audit kept."""
     subjects.erase(uow, tenant.id, subject_id, "subject_request", tenant.actor, now)
+
+
+@router.post("/{subject_id}/close", status_code=204, responses=errors.responses(404, 409))
+def close_account(subject_id: SubjectId, tenant: TenantDep, uow: UowDep, now: ClockDep) -> None:
+    """Records that the subject's account closed (the user stopped using the site).
+
+    Retention periods that run from closure start now (`retention[].trigger`
+    after_closure; until_cancelled and while_needed erase from it); 409 when
+    already closed.
+    """
+    subjects.close_account(uow, tenant.id, subject_id, tenant.actor, now)

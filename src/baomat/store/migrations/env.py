@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from alembic import context
 
-from baomat.store.tables import UtcDateTime, keystore_metadata, metadata
+from baomat.store.tables import QUEUE_TABLE_PREFIX, UtcDateTime, keystore_metadata, metadata
 
 config = context.config
 connection = config.attributes["connection"]
@@ -19,7 +19,13 @@ def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[Fals
     return False
 
 
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Autogenerate leaves the job queue's own tables alone: migration 0007 made them."""
+    return not (type_ == "table" and (name or "").startswith(QUEUE_TABLE_PREFIX))
+
+
 context.configure(
+    include_name=include_name,
     render_item=render_item,
     connection=connection,
     target_metadata=target,

@@ -1,0 +1,39 @@
+"""The named jobs baomat runs, and when."""
+
+from __future__ import annotations
+
+from baomat.config import Settings
+from baomat.jobs import complaints, mail, notices, retention
+from baomat.jobs.job import Job
+from baomat.jobs.schedule import Daily, Every
+
+
+def catalog(settings: Settings) -> dict[str, Job]:
+    """Settings → every job by name, with the schedules the settings give."""
+    jobs = [
+        Job(
+            "retention.sweep",
+            retention.sweep,
+            Daily(settings.retention_time),
+            "Erase what each tenant's retention rules say must go; report holds and reviews.",
+        ),
+        Job(
+            "complaints.sweep",
+            complaints.sweep,
+            Every(900),
+            "Raise complaint reminders before each deadline and the overdue alert at it.",
+        ),
+        Job(
+            "policy.notices",
+            notices.resume,
+            Every(300),
+            "Finish telling subjects of a published policy change where a run stopped.",
+        ),
+        Job(
+            "outbox.send",
+            mail.sender(mail.transport_for(settings)),
+            Every(60),
+            "Deliver the email waiting in the outbox to the SMTP server.",
+        ),
+    ]
+    return {job.name: job for job in jobs}
