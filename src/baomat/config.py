@@ -67,6 +67,19 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     """Upgrade the connection with STARTTLS before logging in (port 587)."""
 
+    # Monitoring's thresholds (domain.monitoring.Rules): more than `limit` within `window`
+    # seconds raises an alert to staff; a limit of -1 turns the rule off.
+    monitor_bulk_reads: int = Field(default=100, ge=-1)
+    """Distinct subjects one actor may read (or disclose) per window."""
+    monitor_denied_decisions: int = Field(default=20, ge=-1)
+    """Refused decisions one actor may get per window."""
+    monitor_failed_logins: int = Field(default=20, ge=-1)
+    """Refused logins (staff and subjects) a tenant may see per window."""
+    monitor_window: int = Field(default=300, ge=1)
+    """The window of every rule, seconds."""
+    monitor_verify_chain: bool = True
+    """Verify each tenant's audit chain on every sweep; a break raises an alert."""
+
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'baomat.sqlite3'}"
 

@@ -318,7 +318,9 @@ def test_baomat_serve_runs_the_daily_sweep_and_stops_on_sigterm(
     assert "jobs: run here" in output
     assert (run.job, run.trigger, run.state) == ("retention.sweep", "schedule", "done")
     assert run.worker.startswith("serve:")
-    assert ran == {"retention.sweep", "complaints.sweep", "policy.notices", "outbox.send"}
+    assert ran == {
+        "retention.sweep", "complaints.sweep", "monitoring.sweep", "policy.notices", "outbox.send",
+    }  # fmt: skip
 
 
 def test_the_sender_job_delivers_the_outbox_and_is_idle_without_a_server(

@@ -92,6 +92,7 @@ OWN_DATA_ONLY = {
     ("POST", "/v1/me/policy-notices/1/acknowledge"),
     ("POST", "/v1/incidents"),
     ("GET", "/v1/incidents"),
+    ("GET", "/v1/me/locks"),
 }
 """Routes that name no existing resource: they act on the caller's own tenant only."""
 
@@ -108,6 +109,7 @@ OTHER_TENANTS_IDS = {
     "complaint_id",
     "alert_id",
     "incident_id",
+    "lock_id",
 }
 """Parameter names that carry an id of the other tenant's data."""
 
@@ -242,6 +244,9 @@ def examples(
         "after": "",
         "limit": 10,
         "outcome": "keep",
+        "lock_id": ids.get("lock_id", "0" * 32),
+        "violation": "illegal_acts",
+        "evidence": "Báo cáo lạm dụng số 88",
     }
 
 
@@ -492,7 +497,8 @@ def test_every_route_hides_another_tenants_data_from_a_tenants_credentials(
     ]
     [complaint] = complaints.list_own(app.uow(), "other", victim)
     assert (complaint.state.value, len(complaint.history)) == ("received", 1)
-    assert alerts.list_alerts(app.uow(), "other")[0].acknowledged_at is None
+    [alert] = alerts.list_alerts(app.uow(), "other")
+    assert (alert.acknowledged_at, alert.incident_id) == (None, None)
     assert credential is not None
     assert (credential.attempts.failed, credential.code_hash is not None) == (0, True)
     assert attempts.failed == 0

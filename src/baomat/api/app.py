@@ -29,6 +29,7 @@ from baomat.api.routes import (
     disclosures,
     health,
     incidents,
+    locks,
     policy,
     retention,
     rights,
@@ -76,7 +77,7 @@ def create_app(
     api.state.runtime = Runtime(app, PolicyCache())
     v1 = APIRouter(prefix="/v1")
     routers = (health, auth, subjects, attachments, consents, decisions, disclosures, rights)
-    for module in (*routers, retention, complaints, alerts, policy, incidents):
+    for module in (*routers, retention, complaints, alerts, policy, incidents, locks):
         v1.include_router(module.router)
     api.include_router(v1)
     api.add_middleware(

@@ -264,6 +264,34 @@ class Client:
         """With a staff session: records that you saw the alert → it."""
         return self._call("POST", "/alerts/" + quote(alert_id, safe="") + "/acknowledge")
 
+    # -- service locks: a staff session locks and unlocks; a subject's session reads its own --
+
+    def lock_service(self, subject_id: str, violation: str, evidence: str) -> dict[str, Any]:
+        """With a staff session: locks the subject's service for a violation the policy lists,
+        with the evidence note → the lock; the subject is emailed why."""
+        path = "/subjects/" + quote(subject_id, safe="") + "/locks"
+        return self._call("POST", path, json={"violation": violation, "evidence": evidence})
+
+    def unlock_service(self, subject_id: str, lock_id: str, note: str) -> dict[str, Any]:
+        """With a staff session: ends the subject's open lock, with a note → the lock."""
+        path = f"/subjects/{quote(subject_id, safe='')}/locks/{quote(lock_id, safe='')}/unlock"
+        return self._call("POST", path, json={"note": note})
+
+    def service_locks(self, subject_id: str, language: str = "vi") -> list[dict[str, Any]]:
+        """With a staff session: the subject's locks, oldest first, with staff's notes."""
+        path = "/subjects/" + quote(subject_id, safe="") + "/locks"
+        found: list[dict[str, Any]] = self._call("GET", path, params={"language": language})[
+            "locks"
+        ]
+        return found
+
+    def my_locks(self, language: str = "vi") -> list[dict[str, Any]]:
+        """With a subject's session: their locks, each with the reason in `language`."""
+        found: list[dict[str, Any]] = self._call("GET", "/me/locks", params={"language": language})[
+            "locks"
+        ]
+        return found
+
     def health(self) -> dict[str, Any]:
         """`{"status": "ok"}` when the server answers."""
         return self._call("GET", "/health")

@@ -59,5 +59,14 @@ class Alert:
         self.acknowledged_at = at
         self.acknowledged_by = actor
 
+    def link(self, incident_id: str) -> None:
+        """Ties the alert to the incident it led to (or belongs to): once; the same again is
+        a no-op, another one a Conflict."""
+        if not incident_id.strip():
+            raise Invalid("incident_id", "must name an incident")
+        if self.incident_id not in (None, incident_id):
+            raise Conflict("alert: it is already linked to another incident")
+        self.incident_id = incident_id
+
 
 __all__ = ["COMPLAINT_OVERDUE", "COMPLAINT_REMINDER", "Alert", "Detail"]

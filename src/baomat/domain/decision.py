@@ -16,12 +16,15 @@ The first refusal wins, in this order:
    (`recipient_not_allowed_for_field`, `recipients[].fields`: a partner gets
    only its contract's fields) and its contract is in force on that day in
    Vietnam (`contract_not_yet_valid`, `contract_expired`, `recipients[].contract`);
-4. the subject has not restricted or objected to the purpose
+4. no open service lock stops the purpose (`service_locked`, policy key
+   `service_locks.blocks_purposes`: staff locked the subject's service for a
+   violation the policy lists);
+5. the subject has not restricted or objected to the purpose
    (`subject_restricted`, `subject_objected`: Decree 13 Art. 9), unless its
    legal basis is one where the law lets processing go on without the
    subject's say (Decree 13 Art. 17): a legal obligation, vital interest,
    public interest or a state agency's function;
-5. an opt-in purpose has a consent in force (`no_consent`,
+6. an opt-in purpose has a consent in force (`no_consent`,
    `consent_withdrawn`: Decree 13 Arts. 11–12; silence is not consent) and,
    where the policy's change notice is `fresh_consent` and the purpose is new
    or materially changed since, one citing that policy version or a later one
@@ -93,6 +96,8 @@ class SubjectState:
     """Purposes the subject objected to, or EVERY_PURPOSE (Decree 13 Art. 9)."""
     policy_version: int | None = None
     """The policy version the subject was registered under; None when not known."""
+    locked: frozenset[str] = frozenset()
+    """Purposes an open service lock stops (policy key `service_locks.blocks_purposes`)."""
 
 
 class ConsentView(Protocol):
@@ -138,6 +143,8 @@ def decide(
         refusal = _recipient_refusal(table, rule, recipient_id, fields, now)
         if refusal is not None:
             return refusal
+    if subject.locked and purpose_id in subject.locked:
+        return table.deny("service_locked", rule)
     if not rule.limit_exempt:
         if subject.restricted and (
             purpose_id in subject.restricted or EVERY_PURPOSE in subject.restricted

@@ -58,6 +58,8 @@ class Permission(StrEnum):
     """Record breaches and incidents and send their notifications."""
     MANAGE_LEGAL_HOLDS = "manage_legal_holds"
     """Place and release legal holds."""
+    LOCK_ACCOUNTS = "lock_accounts"
+    """Lock a subject's service for a violation the policy lists, and unlock it."""
     RUN_RETENTION = "run_retention"
     """Run the retention sweep (and its dry run), and record reviews of whether a subject's
     data is still needed (`while_needed` rules)."""
@@ -83,6 +85,7 @@ PERMISSIONS: Mapping[Permission, frozenset[Role]] = {
     Permission.HANDLE_ALERTS: frozenset({_DPO, _SUPPORT}),
     Permission.MANAGE_INCIDENTS: frozenset({_DPO}),
     Permission.MANAGE_LEGAL_HOLDS: frozenset({_DPO}),
+    Permission.LOCK_ACCOUNTS: frozenset({_DPO, _SUPPORT}),
     Permission.RUN_RETENTION: frozenset({_DPO}),
     Permission.PUBLISH_POLICY: frozenset({_DPO}),
 }

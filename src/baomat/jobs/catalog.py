@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from baomat.config import Settings
-from baomat.jobs import complaints, mail, notices, retention
+from baomat.jobs import complaints, mail, monitoring, notices, retention
 from baomat.jobs.job import Job
 from baomat.jobs.schedule import Daily, Every
 
@@ -22,6 +22,12 @@ def catalog(settings: Settings) -> dict[str, Job]:
             complaints.sweep,
             Every(900),
             "Raise complaint reminders before each deadline and the overdue alert at it.",
+        ),
+        Job(
+            "monitoring.sweep",
+            monitoring.sweeper(monitoring.rules_of(settings)),
+            Every(300),
+            "Alert staff to bulk reads, refused decisions and logins, and a broken audit chain.",
         ),
         Job(
             "policy.notices",

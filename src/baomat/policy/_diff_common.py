@@ -20,10 +20,11 @@ from baomat.policy.model import (
     Recipient,
     RetentionRule,
     SubjectType,
+    Violation,
 )
 from baomat.policy.render import Lang, label
 
-_T = TypeVar("_T", Purpose, Recipient, RetentionRule, SubjectType, FieldSpec, Measure)
+_T = TypeVar("_T", Purpose, Recipient, RetentionRule, SubjectType, FieldSpec, Measure, Violation)
 LANGS: tuple[Lang, ...] = ("vi", "en")
 
 

@@ -1,5 +1,5 @@
 """Comparers of the terms: organisation, languages, retention, subject access, complaints,
-change notice and security.
+change notice, security and service locks.
 
 Each takes the old and the new Policy and yields `Change`s in file order
 (`policy.diff.diff`).
@@ -357,3 +357,33 @@ def security(old: Policy, new: Policy) -> Iterator[Change]:
             else "third_party_tracking_stopped"
         )
         yield Change(code, "security.third_party_tracking")
+
+
+# --- service locks -------------------------------------------------------------
+
+
+def service_locks(old: Policy, new: Policy) -> Iterator[Change]:
+    """A new violation, or a lock stopping more purposes, costs the subjects: material."""
+    a, b = old.service_locks, new.service_locks
+    before = by_id(a.violations) if a else {}
+    after = by_id(b.violations) if b else {}
+    for v in a.violations if a else []:
+        if v.id not in after:
+            path = f"service_locks.violations.{v.id}"
+            yield Change("lock_violation_removed", path, {"text": local(v.text)})
+    for v in b.violations if b else []:
+        path = f"service_locks.violations.{v.id}"
+        if v.id not in before:
+            yield Change("lock_violation_added", path, {"text": local(v.text)})
+        elif before[v.id].text != v.text:
+            yield words(path)
+    stopped = list(a.blocks_purposes) if a else []
+    stops = list(b.blocks_purposes) if b else []
+    if lost := [p for p in stopped if p not in stops]:
+        yield Change(
+            "lock_purposes_removed", "service_locks.blocks_purposes", {"purposes": ", ".join(lost)}
+        )
+    if gained := [p for p in stops if p not in stopped]:
+        yield Change(
+            "lock_purposes_added", "service_locks.blocks_purposes", {"purposes": ", ".join(gained)}
+        )

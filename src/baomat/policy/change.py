@@ -78,6 +78,9 @@ MATERIAL = frozenset(
         "breach_notice_weakened",
         "third_party_tracking_allowed",
         "controller_changed",
+        # more ways to lose the service, or a lock that stops more
+        "lock_violation_added",
+        "lock_purposes_added",
     }
 )
 """Changes a subject must be told of, by the tenant's change-notice mode."""
@@ -119,6 +122,8 @@ NOT_MATERIAL = frozenset(
         "security_measure_added",
         "breach_notice_strengthened",
         "third_party_tracking_stopped",
+        "lock_violation_removed",
+        "lock_purposes_removed",
         "organisation_changed",
         "law_profile_changed",
     }

@@ -54,6 +54,7 @@ def diff(old: Policy, new: Policy) -> list[Change]:
         *_diff_terms.complaints(old, new),
         *_diff_terms.change_notice(old, new),
         *_diff_terms.security(old, new),
+        *_diff_terms.service_locks(old, new),
     ]
 
 

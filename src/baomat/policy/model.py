@@ -361,6 +361,31 @@ class Security(_Model):
     """False promises that no third party tracks visitors on the tenant's pages."""
 
 
+# --- service locks -------------------------------------------------------------
+
+
+class Violation(_Model):
+    """One breach of the tenant's terms of use that lets staff lock a subject's service."""
+
+    id: Id
+    text: LocalText
+
+
+class ServiceLocks(_Model):
+    """When staff may lock a subject's service, and what a lock stops (key `service_locks`).
+
+    A lock names one of `violations`; while it is open, decisions for the
+    purposes in `blocks_purposes` are refused (`service_locked`). The subject's
+    rights (access, export, deletion, complaints) never depend on it.
+    """
+
+    violations: Annotated[list[Violation], Field(min_length=1)]
+    blocks_purposes: Annotated[list[Id], Field(min_length=1)]
+
+    def violation(self, violation_id: str) -> Violation | None:
+        return next((v for v in self.violations if v.id == violation_id), None)
+
+
 # --- the file ----------------------------------------------------------------
 
 
@@ -380,6 +405,7 @@ class Policy(_Model):
     complaints: Complaints
     change_notice: ChangeNotice
     security: Security = Security()
+    service_locks: ServiceLocks | None = None
 
     # -- lookups used by the services; all read-only --
 

@@ -78,6 +78,7 @@ def check(policy: Policy) -> list[Finding]:
         *_recipients(policy),
         *_retention(policy),
         *_complaints(policy),
+        *_service_locks(policy),
         *_languages(policy),
     ]
 
@@ -294,6 +295,20 @@ def _complaints(policy: Policy) -> Iterator[Finding]:
             f"the complaint deadline is in '{deadline.unit.value}'; complaint deadlines are "
             "counted in days or working_days",
         )
+
+
+def _service_locks(policy: Policy) -> Iterator[Finding]:
+    locks = policy.service_locks
+    if locks is None:
+        return
+    yield from _duplicates(locks.violations, ("service_locks", "violations"), "violation")
+    declared = {p.id for p in policy.purposes}
+    for i, purpose in enumerate(locks.blocks_purposes):
+        if purpose not in declared:
+            yield Finding(
+                ("service_locks", "blocks_purposes", i),
+                f"a service lock blocks purpose '{purpose}' that the policy does not declare",
+            )
 
 
 def _languages(policy: Policy) -> Iterator[Finding]:

@@ -4,6 +4,7 @@
     raise_within(uow, "wesale", [overdue], "job:complaints.sweep", now)  → [overdue], then []
     list_alerts(uow, "wesale")                         → the open ones, newest first
     acknowledge(uow, "wesale", alert_id, "staff:lan", now)
+    link_incident(uow, "wesale", alert_id, incident_id, "staff:lan", now)
 
 Kinds are dotted names (`complaint.reminder`, `complaint.overdue`; monitoring
 adds its own). Raising and acknowledging are audited (`alert.raise`, by kind
@@ -76,5 +77,26 @@ def acknowledge(uow: UnitOfWork, tenant: str, alert_id: str, actor: str, at: dt.
             actor, "alert.acknowledge", detail={"alert": alert.id, "kind": alert.kind}
         )
         uow.audit.append(tenant, [event], at)
+        uow.commit()
+    return alert
+
+
+def link_incident(
+    uow: UnitOfWork, tenant: str, alert_id: str, incident_id: str, actor: str, at: dt.datetime
+) -> Alert:
+    """Ties an alert to one of the tenant's incidents → the alert; NotFound when either is not
+    this tenant's, Conflict when it is tied to another. Audited as `alert.link`."""
+    with uow:
+        alert = uow.alerts.get(tenant, alert_id, lock=True)
+        if alert is None:
+            raise NotFound("alert not found")
+        if uow.incidents.get(tenant, incident_id) is None:
+            raise NotFound("incident not found")
+        if alert.incident_id == incident_id:
+            return alert
+        alert.link(incident_id)
+        uow.alerts.save(tenant, alert)
+        detail = {"alert": alert.id, "kind": alert.kind, "incident": incident_id}
+        uow.audit.append(tenant, [AuditEvent(actor, "alert.link", detail=detail)], at)
         uow.commit()
     return alert

@@ -137,7 +137,7 @@ def decide_within(
     caller has checked exist (`{"attachment": id}`) to the entry's detail.
     """
     table = table_for(policy)
-    subject, consents = load_state(uow, policy.tenant, subject_id)
+    subject, consents = load_state(uow, policy.tenant, subject_id, lockable(policy))
     fresh = uow.policy_changes.consent_from(policy.tenant, policy.version)  # kept in memory
     decision = _decide(table, subject, consents, purpose, fields, recipient, at, fresh)
     live = decision.reason not in NOT_FOUND_REASONS
@@ -162,10 +162,20 @@ def decide_within(
     return decision
 
 
+def lockable(policy: Policy) -> frozenset[str]:
+    """The purposes a service lock stops under `policy` (key `service_locks.blocks_purposes`)."""
+    locks = policy.service_locks
+    return frozenset() if locks is None else frozenset(locks.blocks_purposes)
+
+
 def load_state(
-    uow: UnitOfWork, tenant: str, subject_id: str
+    uow: UnitOfWork, tenant: str, subject_id: str, lockable: frozenset[str] = frozenset()
 ) -> tuple[SubjectState | None, list[Consent]]:
-    """What a decision reads of a subject: its state (None if not this tenant's) and consents."""
+    """What a decision reads of a subject: its state (None if not this tenant's) and consents.
+
+    `lockable` names the purposes a service lock stops; only when there are
+    some is the subject's open lock looked up (one indexed lookup).
+    """
     record = uow.subjects.get(tenant, subject_id)
     if record is None:
         return None, []
@@ -182,5 +192,6 @@ def load_state(
         objected=frozenset(
             limit.purpose or EVERY_PURPOSE for limit in limits if limit.kind == OBJECTED
         ),
+        locked=lockable if lockable and uow.locks.is_locked(tenant, subject_id) else frozenset(),
     )
     return state, uow.consents.for_subject(tenant, subject_id)

@@ -466,6 +466,19 @@ alerts = Table(
 )
 """Alerts to staff: deadlines near or past, and later monitoring's findings."""
 
+monitor_marks = Table(
+    "monitor_marks",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    # The last audit entry monitoring judged.
+    Column("seen_seq", BigInteger, nullable=False),
+    # The first entry of the oldest window still open at `seen_seq`: the next sweep reads
+    # from here, so a window that spans two sweeps is judged whole.
+    Column("from_seq", BigInteger, nullable=False),
+    Column("swept_at", UtcDateTime(), nullable=False),
+)
+"""Where monitoring's next sweep of each tenant's audit chain starts."""
+
 policy_changes = Table(
     "policy_changes",
     metadata,
@@ -586,6 +599,27 @@ incident_notices = Table(
     ForeignKeyConstraint(["tenant_id", "incident_id"], ["incidents.tenant_id", "incidents.id"]),
 )
 """Each notice of an incident to the authority (A05), in the phase it was sent."""
+
+service_locks = Table(
+    "service_locks",
+    metadata,
+    Column("tenant_id", String(TENANT), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("subject_id", String(ID), nullable=False),
+    # The policy's `service_locks.violations[].id` the lock names.
+    Column("violation", String(64), nullable=False),
+    # The staff's evidence and unlock notes, sealed with the subject's data key.
+    Column("evidence", LargeBinary, nullable=False),
+    Column("locked_at", UtcDateTime(), nullable=False),
+    Column("locked_by", String(128), nullable=False),
+    Column("unlocked_at", UtcDateTime(), nullable=True),
+    Column("unlocked_by", String(128), nullable=True),
+    Column("unlock_note", LargeBinary, nullable=True),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["subjects.tenant_id", "subjects.id"]),
+    Index("ix_service_locks_subject", "tenant_id", "subject_id", "unlocked_at"),
+)
+"""A subject's service locked by staff for a violation of the terms of use; unlocked, never
+deleted (erased with the subject)."""
 
 keystore_metadata = MetaData(naming_convention=NAMING)
 

@@ -22,6 +22,8 @@ from baomat.store.incidents import IncidentRepository
 from baomat.store.job_runs import JobRunRepository
 from baomat.store.keystore import KeyStore
 from baomat.store.limits import SubjectLimitRepository
+from baomat.store.locks import ServiceLockRepository
+from baomat.store.monitoring import MonitorRepository
 from baomat.store.outbox import OutboxRepository
 from baomat.store.policy_changes import PolicyChangeRepository
 from baomat.store.policy_notices import PolicyNoticeRepository
@@ -51,6 +53,7 @@ class UnitOfWork:
     audit: AuditLog
     api_keys: ApiKeyRepository
     holds: LegalHoldRepository
+    locks: ServiceLockRepository
     consents: ConsentRepository
     limits: SubjectLimitRepository
     rights: RightsRepository
@@ -66,6 +69,7 @@ class UnitOfWork:
     policy_changes: PolicyChangeRepository
     policy_notices: PolicyNoticeRepository
     incidents: IncidentRepository
+    monitor: MonitorRepository
 
     def __init__(
         self,
@@ -116,6 +120,8 @@ class UnitOfWork:
         self.policy_changes = PolicyChangeRepository(self.conn)
         self.policy_notices = PolicyNoticeRepository(self.conn)
         self.incidents = IncidentRepository(self.conn)
+        self.locks = ServiceLockRepository(self.conn, self.keystore)
+        self.monitor = MonitorRepository(self.conn)
         return self
 
     @property

@@ -197,6 +197,13 @@ def test_a_restriction_stops_processing(scope: str) -> None:
     assert (d.allowed, d.reason) == (False, "subject_restricted")
 
 
+def test_a_service_lock_stops_the_purposes_it_blocks_and_only_those() -> None:
+    locked = SubjectState("b1", "buyer", locked=frozenset({"answer_questions"}))
+    d = _decide(locked)
+    assert (d.allowed, d.reason) == (False, "service_locked")
+    assert _decide(locked, "marketing_email", consents=(_consent(),)).allowed
+
+
 def test_a_restriction_of_one_purpose_leaves_the_others() -> None:
     restricted = SubjectState("b1", "buyer", restricted=frozenset({"customer_care"}))
     assert _decide(restricted).allowed
@@ -227,7 +234,7 @@ def test_every_reason_has_texts_in_both_languages() -> None:
         "allowed", "subject_not_found", "subject_erased", "unknown_purpose",
         "purpose_not_for_subject_type", "field_not_in_purpose", "recipient_unknown",
         "recipient_not_for_purpose", "recipient_not_allowed_for_field",
-        "contract_not_yet_valid", "contract_expired", "subject_restricted",
+        "contract_not_yet_valid", "contract_expired", "service_locked", "subject_restricted",
         "subject_objected", "no_consent", "consent_withdrawn", "fresh_consent_needed",
     }  # fmt: skip
     for reason in reason_codes():

@@ -23,6 +23,7 @@ handle_complaints              .      x    x        .
 handle_alerts                  .      x    x        .
 manage_incidents               .      x    .        .
 manage_legal_holds             .      x    .        .
+lock_accounts                  .      x    x        .
 run_retention                  .      x    .        .
 publish_policy                 .      x    .        .
 """

@@ -497,6 +497,28 @@ def test_weaker_security_is_material() -> None:
     ]
 
 
+def test_a_new_reason_to_lock_a_service_is_material_and_a_dropped_one_is_not() -> None:
+    fraud = {"id": "fraud", "text": {"vi": "Gian lận", "en": "Fraud"}}
+    spam = {"id": "spam", "text": {"vi": "Gửi thư rác", "en": "Sending spam"}}
+    purpose = BASE["purposes"][0]["id"]
+    locks = {"violations": [fraud], "blocks_purposes": [purpose]}
+    locking = _policy(lambda d: d.update(service_locks=locks))
+    wider = _policy(lambda d: d.update(service_locks={**locks, "violations": [fraud, spam]}), 2)
+    [added] = diff(locking, wider)
+    assert (added.code, added.material, added.path) == (
+        "lock_violation_added", True, "service_locks.violations.spam",
+    )  # fmt: skip
+    assert "Sending spam" in added.text("en") and "Gửi thư rác" in added.text("vi")
+    assert [(c.code, c.material) for c in diff(locking, _policy(version=2))] == [
+        ("lock_violation_removed", False),
+        ("lock_purposes_removed", False),
+    ]
+    assert [(c.code, c.material) for c in diff(_policy(), locking)] == [
+        ("lock_violation_added", True),
+        ("lock_purposes_added", True),
+    ]
+
+
 def test_another_controller_is_material_and_new_contact_details_are_not() -> None:
     taxed = _policy(lambda d: d["organisation"].update(tax_code="0314409058"))
 

@@ -237,6 +237,18 @@ def test_a_policy_without_a_complaint_deadline_breaks_no_rule() -> None:
     assert _findings(lambda d: d["complaints"].pop("deadline")) == []
 
 
+def test_a_service_lock_names_declared_purposes_and_distinct_violations() -> None:
+    fraud = {"id": "fraud", "text": {"vi": "Gian lận", "en": "Fraud"}}
+    locks = {"violations": [fraud, fraud], "blocks_purposes": ["deliver_orders", "hosting"]}
+    found = _findings(lambda d: d.update(service_locks=locks))
+    assert [(f.loc, "hosting" in f.rule or "twice" in f.rule) for f in found] == [
+        (("service_locks", "violations", 1, "id"), True),
+        (("service_locks", "blocks_purposes", 1), True),
+    ]
+    fine = {"violations": [fraud], "blocks_purposes": ["deliver_orders"]}
+    assert _findings(lambda d: d.update(service_locks=fine)) == []
+
+
 def test_languages_must_include_vietnamese() -> None:
     assert _only(lambda d: d.update(languages=["en"])).loc == ("languages",)
 

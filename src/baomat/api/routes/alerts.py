@@ -2,7 +2,8 @@
 
 `GET /v1/alerts` lists the open ones (`include_acknowledged` for all), of a
 kind (`complaint.overdue`) or a family (`complaint`); `POST
-/v1/alerts/{alert_id}/acknowledge` records who saw one. The auditor reads them.
+/v1/alerts/{alert_id}/acknowledge` records who saw one; `POST
+/v1/alerts/{alert_id}/incident` ties one to an incident. The auditor reads them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from baomat.api import errors
 from baomat.api.deps import ClockDep, StaffDep, UowDep, require
@@ -49,6 +50,10 @@ class AlertOut(BaseModel):
         )  # fmt: skip
 
 
+class IncidentLink(BaseModel):
+    incident_id: Annotated[str, Field(min_length=1, max_length=64)]
+
+
 class Alerts(BaseModel):
     alerts: list[AlertOut]
 
@@ -74,3 +79,17 @@ def acknowledge_alert(
 ) -> AlertOut:
     """Records that `staff` saw the alert and acts on it; 409 when already acknowledged."""
     return AlertOut.of(alerts.acknowledge(uow, staff.tenant, alert_id, staff.actor, now))
+
+
+@router.post("/alerts/{alert_id}/incident", responses=errors.responses(404, 409))
+def link_alert_to_incident(
+    alert_id: AlertId,
+    body: IncidentLink,
+    staff: Annotated[Principal, require(Permission.MANAGE_INCIDENTS)],
+    uow: UowDep,
+    now: ClockDep,
+) -> AlertOut:
+    """Ties the alert to one of the tenant's incidents; 404 when either is not found, 409 when
+    it is tied to another."""
+    found = alerts.link_incident(uow, staff.tenant, alert_id, body.incident_id, staff.actor, now)
+    return AlertOut.of(found)
