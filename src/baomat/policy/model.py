@@ -409,6 +409,11 @@ class Policy(_Model):
 
     # -- lookups used by the services; all read-only --
 
+    def reader_language(self, language: str | None) -> Literal["vi", "en"]:
+        """The language to write to a subject in: the one it last consented in, when the policy
+        speaks it, else the policy's first (`languages`, Vietnamese by default)."""
+        return next((known for known in self.languages if known == language), self.languages[0])
+
     def subject_type(self, type_id: str) -> SubjectType | None:
         return next((t for t in self.subject_types if t.id == type_id), None)
 

@@ -200,15 +200,14 @@ def notify_subjects(
         affected = uow.incidents.affected(tenant, incident.id)
         ids = [a.subject for a in affected]
         kinds = uow.incidents.kinds(tenant, ids)
-        languages = uow.incidents.languages(tenant, ids)
+        languages = uow.consents.latest_languages(tenant, ids)
         sent: list[tuple[str, str, str]] = []
         events = []
         for one in affected:
             subject_type, status = kinds.get(one.subject, ("", "erased"))
             if status == "erased" or outbox.email_field(policy, subject_type) is None:
                 continue
-            lang = languages.get(one.subject, "")
-            lang = lang if lang in policy.languages else policy.languages[0]
+            lang = policy.reader_language(languages.get(one.subject))
             context = _email_context(policy, incident, one, said[lang], extra.get(lang, ""), lang)
             try:
                 message = outbox.queue(uow, tenant, one.subject, TEMPLATE, lang, context, at)

@@ -155,7 +155,8 @@ def _tell(
     message id in `detail`."""
     if outbox.email_field(policy, subject.subject_type) is None:
         return
-    language = _language(uow, policy, subject.id)
+    found = uow.consents.latest_languages(policy.tenant, [subject.id]).get(subject.id)
+    language = policy.reader_language(found)
     day = at.astimezone(vietnam_tz()).date()
     when = day.strftime("%d/%m/%Y") if language == "vi" else day.isoformat()
     context = {
@@ -166,11 +167,3 @@ def _tell(
     detail["message"] = outbox.queue(
         uow, policy.tenant, subject.id, template, language, context, at
     )
-
-
-def _language(uow: UnitOfWork, policy: Policy, subject_id: str) -> str:
-    """The language of the subject's latest consent, else the policy's first (Vietnamese)."""
-    consents = uow.consents.for_subject(policy.tenant, subject_id)
-    latest = max(consents, key=lambda c: c.given_at, default=None)
-    language = "" if latest is None else latest.language
-    return language if language in policy.languages else policy.languages[0]

@@ -241,7 +241,7 @@ class _Writer:
                 raise emails.UnknownTemplate(f"no email template '{name}'")
 
     def tell(self, subject: Addressee) -> None:
-        lang = self._language(subject)
+        lang = self.policy.reader_language(subject.language)
         gone = sorted(p for p in subject.consented if p in self.removed)
         if gone:
             self._close(subject, gone, lang)
@@ -288,12 +288,6 @@ class _Writer:
                 },
             )
         )
-
-    def _language(self, subject: Addressee) -> str:
-        """The language of the subject's latest consent, else the policy's first (Vietnamese)."""
-        if subject.language in self.policy.languages:
-            return str(subject.language)
-        return self.policy.languages[0]
 
 
 def _date(day: dt.date, lang: str) -> str:

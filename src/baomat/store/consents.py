@@ -12,7 +12,7 @@ Art. 11).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
@@ -36,6 +36,9 @@ _COLUMNS = (
     consents.c.given_at,
     consents.c.withdrawn_at,
 )
+
+_CHUNK = 1000
+"""Subject ids per `IN (...)` list: well under SQLite's and PostgreSQL's parameter limits."""
 
 _ALL_OF_SUBJECT = (
     select(*_COLUMNS)
@@ -112,6 +115,21 @@ class ConsentRepository:
         found = [_consent(row._mapping) for row in rows]
         if with_evidence:
             self._open_evidence(tenant, subject_id, found, (row[-1] for row in rows))
+        return found
+
+    def latest_languages(self, tenant: str, subject_ids: Collection[str]) -> dict[str, str]:
+        """Subject → the language of its latest consent, for those that gave one."""
+        c = consents.c
+        ordered = sorted(subject_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ordered), _CHUNK):
+            rows = self.conn.execute(
+                select(c.subject_id, c.language)
+                .where(c.tenant_id == tenant, c.subject_id.in_(ordered[start : start + _CHUNK]))
+                .order_by(c.given_at, c.id)
+            )
+            for subject, language in rows:
+                found[subject] = language  # the latest wins
         return found
 
     def record_withdrawal(self, tenant: str, consent: Consent) -> None:

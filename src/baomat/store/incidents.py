@@ -40,7 +40,6 @@ from baomat.domain.incidents import (
 )
 from baomat.store.tables import (
     audit_entries,
-    consents,
     incident_notices,
     incident_subjects,
     incidents,
@@ -366,20 +365,6 @@ class IncidentRepository:
                 select(c.id, c.subject_type, c.status).where(c.tenant_id == tenant, c.id.in_(part))
             )
             found.update({i: (t, s) for i, t, s in rows})
-        return found
-
-    def languages(self, tenant: str, subject_ids: Collection[str]) -> dict[str, str]:
-        """Subject → the language of its latest consent, for those that gave one."""
-        c = consents.c
-        found: dict[str, str] = {}
-        for part in _chunks(sorted(subject_ids)):
-            rows = self.conn.execute(
-                select(c.subject_id, c.language)
-                .where(c.tenant_id == tenant, c.subject_id.in_(part))
-                .order_by(c.given_at, c.id)
-            )
-            for subject, language in rows:
-                found[subject] = language  # the latest wins
         return found
 
 
