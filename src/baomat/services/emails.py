@@ -39,6 +39,8 @@ def _environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        # Templates are package data: compile each once, never stat it again on use.
+        auto_reload=False,
     )
 
 
@@ -60,8 +62,12 @@ def render(name: str, language: str, context: dict[str, object]) -> Rendered:
     return Rendered(subject.strip().splitlines()[0], text, html)
 
 
-def names() -> list[str]:
-    """Every template name, each present in every language (a test pins that)."""
+@cache
+def names() -> frozenset[str]:
+    """Every template name, each present in every language (a test pins that).
+
+    Listed once: `outbox.queue` checks each message's template against it, and a
+    breach notice queues one message per affected subject.
+    """
     env = _environment()
-    found = {t.split("/", 1)[1].split(".", 1)[0] for t in env.list_templates()}
-    return sorted(found)
+    return frozenset(t.split("/", 1)[1].split(".", 1)[0] for t in env.list_templates())
