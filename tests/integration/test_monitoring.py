@@ -197,3 +197,22 @@ def test_an_alert_of_another_tenant_cannot_be_linked_to_its_own_incident(
     [theirs] = alerts.list_alerts(app.uow(), "other")
     with pytest.raises(NotFound):
         alerts.link_incident(app.uow(), "shop", theirs.id, _incident(app, shop), "staff:x", AT)
+
+
+def test_the_hourly_chain_check_alone_finds_a_break_the_five_minute_sweep_skips(
+    app: bootstrap.App,
+) -> None:
+    _write(app, _reads(3))
+    with app.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE audit_entries SET actor = 'staff:nobody' WHERE tenant_id = 'shop' "
+                 "AND action = 'subject.read' AND subject = 's0002'")
+        )  # fmt: skip
+    at = START + dt.timedelta(minutes=10)
+
+    quick = monitoring.sweep(app.uow, lambda: at, Rules(verify_chain=False))
+    found = monitoring.verify_chains(app.uow, lambda: at)
+    again = monitoring.verify_chains(app.uow, lambda: at + dt.timedelta(hours=1))
+
+    assert (quick.broken_chains, found, again) == (0, 1, 0)
+    assert _kinds(app) == [rules.AUDIT_CHAIN_BROKEN]

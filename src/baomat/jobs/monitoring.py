@@ -25,6 +25,11 @@ def rules_of(settings: Settings) -> Rules:
     )
 
 
+def chain_check(ctx: Context) -> Outcome:
+    """Verifies every tenant's audit chain; a new break raises its alert → counts."""
+    return Outcome({"broken_chains": monitoring.verify_chains(ctx.uow, ctx.clock)})
+
+
 def sweeper(rules: Rules) -> Callable[[Context], Outcome]:
     """The job that sweeps with `rules`."""
 
