@@ -57,7 +57,7 @@ class NoNotifier:
         language: str,
         at: dt.datetime,
     ) -> None:
-        raise NotConfigured("login by email code needs an email server (not configured)")
+        self.check_configured()
 
 
 class OutboxNotifier:

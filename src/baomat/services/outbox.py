@@ -26,16 +26,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.errors import NotFound
 from baomat.policy.model import DataType, Policy
 from baomat.services import emails
 from baomat.services.smtp import DeliveryError, Line, Transport
-from baomat.services.tenants import PolicyCache
 from baomat.store.outbox import Claimed
 from baomat.store.subjects import SubjectShredded
 from baomat.store.uow import UnitOfWork
+
+if TYPE_CHECKING:  # services.tenants publishes policies, whose notices queue mail here
+    from baomat.services.tenants import PolicyCache
 
 ACTOR = "system:outbox"
 LEASE = dt.timedelta(minutes=5)

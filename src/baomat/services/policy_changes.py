@@ -47,8 +47,8 @@ from baomat.domain.errors import Invalid, NotFound
 from baomat.policy.change import Change
 from baomat.policy.diff import consent_from, diff, touching
 from baomat.policy.loader import parse_policy
-from baomat.policy.model import ChangeNoticeMode, DataType, Policy
-from baomat.services import emails
+from baomat.policy.model import ChangeNoticeMode, Policy
+from baomat.services import outbox
 from baomat.services.consents import withdraw_within
 from baomat.store.policy_changes import DONE, Addressee, ChangeRecord
 from baomat.store.uow import UnitOfWork
@@ -236,9 +236,6 @@ class _Writer:
         self.emailed = row.notice_mode == ChangeNoticeMode.EMAIL_ON_MATERIAL_CHANGE.value
         self.events: list[AuditEvent] = []
         self.queued = self.closed = self.unreachable = 0
-        for name in (CHANGED, REMOVED):
-            if name not in emails.names():
-                raise emails.UnknownTemplate(f"no email template '{name}'")
 
     def tell(self, subject: Addressee) -> None:
         lang = self.policy.reader_language(subject.language)
@@ -263,7 +260,7 @@ class _Writer:
         self._queue(subject, REMOVED, lang, texts)
 
     def _queue(self, subject: Addressee, template: str, lang: str, lines: list[str]) -> None:
-        if not _has_email_field(self.policy, subject.subject_type):
+        if outbox.email_field(self.policy, subject.subject_type) is None:
             self.unreachable += 1
             return
         context = {
@@ -271,8 +268,8 @@ class _Writer:
             "last_updated": _date(self.row.last_updated, lang),
             "changes": lines,
         }
-        message = self.uow.outbox.add(
-            self.policy.tenant, subject.id, template, lang, context, self.at
+        message = outbox.queue(
+            self.uow, self.policy.tenant, subject.id, template, lang, context, self.at
         )
         self.queued += 1
         self.events.append(
@@ -293,12 +290,6 @@ class _Writer:
 def _date(day: dt.date, lang: str) -> str:
     """13/02/2026 in Vietnamese, 2026-02-13 in English: how each reader writes a date."""
     return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
-
-
-def _has_email_field(policy: Policy, subject_type: str) -> bool:
-    """Whether the type has an email field: where the outbox sends (`outbox.email_field`)."""
-    kind = policy.subject_type(subject_type)
-    return kind is not None and any(f.type is DataType.EMAIL for f in kind.fields)
 
 
 def versions(uow: UnitOfWork, tenant: str) -> list[ChangeRecord]:
