@@ -7,6 +7,8 @@ baomat policy schema --output schema/policy.schema.json
 baomat policy publish v2.yaml --tenant wesoft [--dry-run] -> each change, MATERIAL or not,
                                       and the notices queued
 baomat policy notices [--tenant T]  -> finishes telling subjects of changes, where a run stopped
+baomat policy lint a.yaml [--text] -> findings against the law (policy_lint.py)
+baomat policy import old.html     -> a draft policy file from a prose policy (policy_import.py)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Annotated
 import typer
 
 from baomat import bootstrap
+from baomat.cli import policy_import, policy_lint
 from baomat.cli._common import CLI_ACTOR, plain_errors
 from baomat.config import Settings
 from baomat.policy.errors import PolicyError, Problem
@@ -28,6 +31,9 @@ from baomat.policy.schema import schema_text
 from baomat.services import policy_changes, tenants
 
 app = typer.Typer(help="Check and show policy files.", no_args_is_help=True)
+# `lint` and `import` are modules of their own, each registering its command here.
+policy_lint.register(app)
+policy_import.register(app)
 
 
 class Lang(StrEnum):
