@@ -27,6 +27,7 @@ from baomat.api.routes import (
     consents,
     decisions,
     disclosures,
+    documents,
     health,
     incidents,
     locks,
@@ -77,7 +78,7 @@ def create_app(
     api.state.runtime = Runtime(app, PolicyCache())
     v1 = APIRouter(prefix="/v1")
     routers = (health, auth, subjects, attachments, consents, decisions, disclosures, rights)
-    for module in (*routers, retention, complaints, alerts, policy, incidents, locks):
+    for module in (*routers, retention, complaints, alerts, policy, incidents, locks, documents):
         v1.include_router(module.router)
     api.include_router(v1)
     api.add_middleware(
