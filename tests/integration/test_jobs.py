@@ -319,8 +319,8 @@ def test_baomat_serve_runs_the_daily_sweep_and_stops_on_sigterm(
     assert (run.job, run.trigger, run.state) == ("retention.sweep", "schedule", "done")
     assert run.worker.startswith("serve:")
     assert ran == {
-        "retention.sweep", "complaints.sweep", "monitoring.sweep", "monitoring.chain",
-        "policy.notices", "outbox.send",
+        "retention.sweep", "complaints.sweep", "incidents.sweep", "monitoring.sweep",
+        "monitoring.chain", "policy.notices", "outbox.send",
     }  # fmt: skip
 
 

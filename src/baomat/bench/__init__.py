@@ -4,7 +4,7 @@ Each ratio divides baomat's time by a plain baseline measured on the same
 machine in the same run, so the figure does not depend on how fast the
 machine is. One module per area: `store`, `audit`, `decisions` (in
 process), `http` (a real server), `retention`, `dsr` (data subjects'
-export and deletion requests).
+export and deletion requests), `jobs` (the complaint and retention sweeps).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from baomat.bench import audit, decisions, dsr, http, retention, store
+from baomat.bench import audit, decisions, dsr, http, jobs, retention, store
 from baomat.bench._app import bench_app
 
 
@@ -32,10 +32,12 @@ class Sizes:
     dsr_subjects: int
     dsr_base_subjects: int
     """The smaller store whose export p99 `dsr.growth_ratio` divides by."""
+    jobs_items: int
+    """Open complaints, and as many subjects under retention rules, that `jobs.*` sweeps."""
 
 
-FULL = Sizes(100_000, 1_000_000, 1_000, 250, 1_000_000, 1_000_000, 10_000)
-QUICK = Sizes(10_000, 200_000, 200, 60, 20_000, 20_000, 2_000)
+FULL = Sizes(100_000, 1_000_000, 1_000, 250, 1_000_000, 1_000_000, 10_000, 1_000_000)
+QUICK = Sizes(10_000, 200_000, 200, 60, 20_000, 20_000, 2_000, 20_000)
 
 
 def run(quick: bool, out: TextIO) -> None:
@@ -51,3 +53,4 @@ def run(quick: bool, out: TextIO) -> None:
         http.measure(scratch / "http", sizes.http_subjects, sizes.http_rounds, out)
         retention.measure(scratch / "retention", sizes.retention_subjects, at, out)
         dsr.measure(scratch / "dsr", sizes.dsr_subjects, sizes.dsr_base_subjects, at, out)
+        jobs.measure(scratch / "jobs", sizes.jobs_items, at, out)

@@ -20,6 +20,10 @@ COMPLAINT_REMINDER = "complaint.reminder"
 """A complaint's deadline is near (a lead time reached)."""
 COMPLAINT_OVERDUE = "complaint.overdue"
 """A complaint's deadline passed without an answer."""
+INCIDENT_NOTICE_DUE = "incident.notice_due"
+"""An incident's notice to the authority (A05) is due within the lead time, none sent yet."""
+INCIDENT_NOTICE_OVERDUE = "incident.notice_overdue"
+"""An incident's notice to the authority (A05) is past its deadline, none sent."""
 
 Detail = Mapping[str, str | int | bool | None]
 
@@ -69,4 +73,11 @@ class Alert:
         self.incident_id = incident_id
 
 
-__all__ = ["COMPLAINT_OVERDUE", "COMPLAINT_REMINDER", "Alert", "Detail"]
+__all__ = [
+    "COMPLAINT_OVERDUE",
+    "COMPLAINT_REMINDER",
+    "INCIDENT_NOTICE_DUE",
+    "INCIDENT_NOTICE_OVERDUE",
+    "Alert",
+    "Detail",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from baomat.config import Settings
-from baomat.jobs import complaints, mail, monitoring, notices, retention
+from baomat.jobs import complaints, incidents, mail, monitoring, notices, retention
 from baomat.jobs.job import Job
 from baomat.jobs.schedule import Daily, Every
 
@@ -24,6 +24,12 @@ def catalog(settings: Settings) -> dict[str, Job]:
             complaints.sweep,
             Every(900),
             "Raise complaint reminders before each deadline and the overdue alert at it.",
+        ),
+        Job(
+            "incidents.sweep",
+            incidents.sweep,
+            Every(300),
+            "Alert staff a day before an incident's notice to A05 is due, and once it is overdue.",
         ),
         Job(
             "monitoring.sweep",

@@ -453,7 +453,8 @@ alerts = Table(
     Column("tenant_id", String(TENANT), primary_key=True),
     # Derived from what the alert is about (`complaint:<id>:overdue`): raised once per tenant.
     Column("id", String(32), primary_key=True),
-    # complaint.reminder | complaint.overdue | (monitoring's kinds).
+    # complaint.reminder | complaint.overdue | incident.notice_due | incident.notice_overdue |
+    # (monitoring's kinds).
     Column("kind", String(64), nullable=False),
     Column("reference", String(128), nullable=False),
     Column("raised_at", UtcDateTime(), nullable=False),
