@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -36,3 +37,23 @@ def plain_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def fail(message: str, message_vi: str | None = None) -> NoReturn:
+    """Prints `error: message` (and `lỗi: message_vi`) on stderr and exits with code 2."""
+    typer.echo(f"error: {message}", err=True)
+    if message_vi:
+        typer.echo(f"lỗi: {message_vi}", err=True)
+    raise typer.Exit(2)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """A report to stdout, or written to `output` (then "wrote PATH"); an unwritable path fails."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"{output}: cannot write the file: {error.strerror or error}")
+    typer.echo(f"wrote {output}")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from baomat.cli._common import emit, fail
 from baomat.policy.importer import Draft, draft, to_yaml
 from baomat.policy.prose import MAX_BYTES, Document, ProseError, read_document
 
@@ -41,15 +42,7 @@ def import_policy(
 ) -> None:
     """Draft a policy file from a privacy policy in prose; list what needs review."""
     found = draft(_read(file, lang))
-    text = to_yaml(found)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            _fail(f"{output}: cannot write the file: {error.strerror or error}")
-        typer.echo(f"wrote {output}")
+    emit(to_yaml(found), output)
     _summary(found)
 
 
@@ -58,18 +51,11 @@ def _read(file: Path, lang: ImportLang) -> Document:
         with file.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)  # one byte past the limit is enough to refuse it
     except OSError as error:
-        _fail(f"{file}: cannot read the file: {error.strerror or error}")
+        fail(f"{file}: cannot read the file: {error.strerror or error}")
     try:
         return read_document(data, lang=lang.value)
     except ProseError as error:
-        _fail(f"{file}: {error}", f"{file}: {error.field}: {error.rule_vi}")
-
-
-def _fail(message: str, message_vi: str | None = None) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    if message_vi:
-        typer.echo(f"lỗi: {message_vi}", err=True)
-    raise typer.Exit(2)
+        fail(f"{file}: {error}", f"{file}: {error.field}: {error.rule_vi}")
 
 
 def _summary(found: Draft) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from baomat.cli._common import emit, fail
 from baomat.policy.errors import PolicyError
 from baomat.policy.lawprofile import LawProfileError
 from baomat.policy.lint import Finding, Language, has_errors, lint_policy, lint_text
@@ -56,7 +57,7 @@ def lint(
 ) -> None:
     """Check a policy against Decree 52/2013 Art. 69.1 (errors) and practice (warnings)."""
     language: Language = "vi" if lang is Lang.VI else "en"
-    findings = _lint_text(file, language) if text else _lint_file(file)
+    findings = _lint_text(file) if text else _lint_file(file)
     source = str(file)
     if format is Format.JSON:
         report = as_json(findings, source)
@@ -64,14 +65,7 @@ def lint(
         report = as_html(findings, source, language)
     else:
         report = as_text(findings, source, language)
-    if output is None:
-        typer.echo(report, nl=False)
-    else:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as error:
-            _fail(f"{output}: cannot write the file: {error.strerror or error}")
-        typer.echo(f"wrote {output}")
+    emit(report, output)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
@@ -79,30 +73,26 @@ def _lint_file(file: Path) -> list[Finding]:
     try:
         return lint_policy(load_policy(file))
     except PolicyError as error:
-        _fail("\n".join(str(p) for p in error.problems))
+        for problem in error.problems:  # located, as `policy check` prints them
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
     except (OSError, LawProfileError) as error:
-        _fail(_unreadable(file, error))
+        fail(_unreadable(file, error))
 
 
-def _lint_text(file: Path, language: Language) -> list[Finding]:
+def _lint_text(file: Path) -> list[Finding]:
     try:
         with file.open("rb") as handle:
             # one byte past the limit is enough for read_document to refuse a larger file
             data = handle.read(MAX_BYTES + 1)
         return lint_text(read_document(data))
     except ProseError as error:
-        rule = error.rule_vi if language == "vi" else error.rule
-        _fail(f"{file}: {error.field}: {rule}")
+        fail(f"{file}: {error.field}: {error.rule}", f"{file}: {error.field}: {error.rule_vi}")
     except OSError as error:
-        _fail(_unreadable(file, error))
+        fail(_unreadable(file, error))
 
 
 def _unreadable(file: Path, error: Exception) -> str:
     if isinstance(error, OSError):
         return f"{file}: cannot read the file: {error.strerror or error}"
     return f"{file}: {error}"
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(2)

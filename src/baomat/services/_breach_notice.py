@@ -19,17 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from baomat.domain.errors import Invalid
 from baomat.domain.incidents import Incident, Phase, text
 from baomat.domain.periods import vietnam_tz
 from baomat.policy.model import Policy
-from baomat.services._documents import Document, Section
+from baomat.services._documents import Document, Labels, Section
 
 REQUIRED = (
     "time",
@@ -70,25 +66,13 @@ class Found:
     """(category, subjects, sensitive), most subjects first."""
 
 
-@cache
-def _labels() -> dict[str, Any]:
-    source = resources.files("baomat") / "data" / "labels" / "incident.yaml"
-    loaded: dict[str, Any] = yaml.safe_load(source.read_text("utf-8"))
-    return loaded
-
-
-def say(key: str, lang: str, **fill: object) -> str:
-    """("time", "vi") → "Thời gian xảy ra vi phạm"; placeholders filled from `fill`."""
-    return str(_labels()["text"][key][lang]).format(**fill)
-
-
-def label(group: str, key: str, lang: str) -> str:
-    """A label of a group: ("phases", "initial", "vi") → "Thông báo ban đầu"."""
-    return str(_labels()[group][key][lang])
+_LABELS = Labels("incident")
+say = _LABELS.say
+label = _LABELS.label
 
 
 def category(key: str, lang: str) -> str:
-    found = _labels()["categories"].get(key) or _labels()["categories"]["unclassified"]
+    found = _LABELS.all()["categories"].get(key) or _LABELS.all()["categories"]["unclassified"]
     return str(found[lang])
 
 
@@ -103,7 +87,7 @@ def when(at: dt.datetime | str | None, lang: str) -> str:
 def actor(name: str, lang: str) -> str:
     """ "staff:mallory" → "Tài khoản nhân viên mallory"."""
     kind, _, rest = name.partition(":")
-    known = _labels()["actors"].get(kind)
+    known = _LABELS.all()["actors"].get(kind)
     return f"{known[lang]} {rest}" if known else name
 
 
@@ -175,7 +159,7 @@ def document(content: Mapping[str, Any], lang: str = "vi") -> Document:
     """The notice as a Document, in Vietnamese unless asked otherwise (a staff copy)."""
     c = content
     profile = c["law_profile"]
-    basis = _labels()["basis"].get(profile, {}).get(lang, profile)
+    basis = _LABELS.all()["basis"].get(profile, {}).get(lang, profile)
     phase = label("phases", c["phase"], lang)
     controller = c["controller"]
     who = c["who"]
@@ -252,7 +236,7 @@ def document(content: Mapping[str, Any], lang: str = "vi") -> Document:
             ),
         ),
     )
-    authority = str(_labels()["authority"][lang])
+    authority = str(_LABELS.all()["authority"][lang])
     return Document(
         lang,
         say("notice_title", lang),

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import yaml
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
@@ -46,6 +48,37 @@ class Document:
     """Under the title: to whom, on what basis, which notice."""
     sections: tuple[Section, ...]
     footer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """A document's texts in Vietnamese and English, from `data/labels/<name>.yaml`.
+
+    Labels("incident").say("time", "vi") -> "Thời gian xảy ra vi phạm"
+    Labels("incident").label("phases", "initial", "en") -> "Initial notice"
+    """
+
+    name: str
+
+    def all(self) -> dict[str, Any]:
+        """The whole file, read once per name."""
+        return _labels(self.name)
+
+    def say(self, key: str, lang: str, **fill: object) -> str:
+        """A text of the `text` group, its placeholders filled from `fill`."""
+        return str(self.all()["text"][key][lang]).format(**fill)
+
+    def label(self, group: str, key: str, lang: str) -> str:
+        """A label of a group."""
+        return str(self.all()[group][key][lang])
+
+
+@cache
+def _labels(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(
+        (_data() / "labels" / f"{name}.yaml").read_text("utf-8")
+    )
+    return loaded
 
 
 def _data() -> Path:

@@ -11,11 +11,6 @@ data value is ever read: only the policy and counts.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from baomat.domain.periods import vietnam_tz
 from baomat.policy.fides import retention_text
@@ -31,25 +26,12 @@ from baomat.policy.model import (
     SubjectType,
 )
 from baomat.services._breach_notice import category
-from baomat.services._documents import Section
+from baomat.services._documents import Labels, Section
 from baomat.store.activity import Activity
 
-
-@cache
-def _labels() -> dict[str, Any]:
-    source = resources.files("baomat") / "data" / "labels" / "records.yaml"
-    loaded: dict[str, Any] = yaml.safe_load(source.read_text("utf-8"))
-    return loaded
-
-
-def say(key: str, lang: str, **fill: object) -> str:
-    """("purposes", "vi") → "Mục đích xử lý"; placeholders filled from `fill`."""
-    return str(_labels()["text"][key][lang]).format(**fill)
-
-
-def label(group: str, key: str, lang: str) -> str:
-    """A label of a group: ("legal_bases", "consent", "en") → "The subject's consent"."""
-    return str(_labels()[group][key][lang])
+_LABELS = Labels("records")
+say = _LABELS.say
+label = _LABELS.label
 
 
 def when(at: dt.datetime | None, lang: str) -> str:

@@ -106,7 +106,7 @@ def test_a_missing_file_exits_2_without_a_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["lint", "--text", str(missing)])
 
     assert result.exit_code == 2
-    assert result.stderr == f"{missing}: cannot read the file: No such file or directory\n"
+    assert result.stderr == f"error: {missing}: cannot read the file: No such file or directory\n"
 
 
 def test_an_image_renamed_to_txt_exits_2_naming_the_rule(tmp_path: Path) -> None:
@@ -115,7 +115,9 @@ def test_an_image_renamed_to_txt_exits_2_naming_the_rule(tmp_path: Path) -> None
     result = runner.invoke(app, ["lint", "--text", str(image), "--lang", "en"])
 
     assert result.exit_code == 2
-    assert result.stderr == f"{image}: file: is a JPEG image, not text\n"
+    assert result.stderr.startswith(
+        f"error: {image}: file: is a JPEG image, not text\nlỗi: {image}: file: "
+    )
 
 
 def test_a_twenty_megabyte_text_exits_2_by_size(tmp_path: Path) -> None:
@@ -128,7 +130,7 @@ def test_a_twenty_megabyte_text_exits_2_by_size(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_a_third_language_exits_2_in_the_chosen_language(tmp_path: Path) -> None:
+def test_a_third_language_exits_2_in_both_languages(tmp_path: Path) -> None:
     french = tmp_path / "politique.txt"
     french.write_text(
         "Nous collectons vos données personnelles pour la livraison et nous les conservons "
@@ -138,4 +140,6 @@ def test_a_third_language_exits_2_in_the_chosen_language(tmp_path: Path) -> None
     result = runner.invoke(app, ["lint", "--text", str(french)])
 
     assert result.exit_code == 2
-    assert result.stderr == f"{french}: language: văn bản không phải tiếng Việt hay tiếng Anh\n"
+    assert result.stderr.endswith(
+        f"\nlỗi: {french}: language: văn bản không phải tiếng Việt hay tiếng Anh\n"
+    )

@@ -19,10 +19,10 @@ from baomat.domain.periods import vietnam_tz
 from baomat.policy.model import Category, Policy
 from baomat.services import _documents
 from baomat.services._breach_notice import (
+    _LABELS,
     REQUIRED,
     Found,
     NoticeInput,
-    _labels,
     document,
     facts,
     say,
@@ -136,7 +136,7 @@ def test_a_notice_needs_a_way_to_reach_the_data_protection_contact() -> None:
 
 
 def test_every_data_category_and_every_label_reads_in_vietnamese_and_english() -> None:
-    labels = _labels()
+    labels = _LABELS.all()
     assert set(labels["categories"]) == {c.value for c in Category} | {"unclassified"}
     for group in ("text", "categories", "phases", "states", "outcomes", "actors", "authority"):
         entries = labels[group] if group != "authority" else {"authority": labels[group]}
