@@ -4,7 +4,8 @@ Each ratio divides baomat's time by a plain baseline measured on the same
 machine in the same run, so the figure does not depend on how fast the
 machine is. One module per area: `store`, `audit`, `decisions` (in
 process), `http` (a real server), `retention`, `dsr` (data subjects'
-export and deletion requests), `jobs` (the complaint and retention sweeps).
+export and deletion requests), `jobs` (the complaint and retention sweeps),
+`pii` (the free-text scanner).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from baomat.bench import audit, decisions, dsr, http, jobs, retention, store
+from baomat.bench import audit, decisions, dsr, http, jobs, pii, retention, store
 from baomat.bench._app import bench_app
 
 
@@ -34,10 +35,12 @@ class Sizes:
     """The smaller store whose export p99 `dsr.growth_ratio` divides by."""
     jobs_items: int
     """Open complaints, and as many subjects under retention rules, that `jobs.*` sweeps."""
+    pii_mb: float
+    """Megabytes of generated reviews that `pii.*` scans for personal data."""
 
 
-FULL = Sizes(100_000, 1_000_000, 1_000, 250, 1_000_000, 1_000_000, 10_000, 1_000_000)
-QUICK = Sizes(10_000, 200_000, 200, 60, 20_000, 20_000, 2_000, 20_000)
+FULL = Sizes(100_000, 1_000_000, 1_000, 250, 1_000_000, 1_000_000, 10_000, 1_000_000, 20.0)
+QUICK = Sizes(10_000, 200_000, 200, 60, 20_000, 20_000, 2_000, 20_000, 2.0)
 
 
 def run(quick: bool, out: TextIO) -> None:
@@ -54,3 +57,4 @@ def run(quick: bool, out: TextIO) -> None:
         retention.measure(scratch / "retention", sizes.retention_subjects, at, out)
         dsr.measure(scratch / "dsr", sizes.dsr_subjects, sizes.dsr_base_subjects, at, out)
         jobs.measure(scratch / "jobs", sizes.jobs_items, at, out)
+    pii.measure(sizes.pii_mb, out)

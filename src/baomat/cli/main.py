@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from baomat import bootstrap
-from baomat.cli import apikey, docs, jobs, outbox, policy, retention, staff
+from baomat.cli import apikey, docs, jobs, outbox, pii, policy, retention, staff
 from baomat.cli._common import CLI_ACTOR, plain_errors
 from baomat.config import Settings
 from baomat.policy.loader import load_policy
@@ -34,6 +34,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(docs.app, name="docs")
+app.add_typer(pii.app, name="pii")
 app.command("worker")(jobs.worker)
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)

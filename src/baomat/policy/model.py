@@ -161,6 +161,15 @@ class FileLimits(_Model):
     media_types: list[NonEmpty] = ["application/pdf", "image/jpeg", "image/png"]
 
 
+class PiiHandling(StrEnum):
+    """What storing a `free_text` field does with the personal data `baomat.domain.pii` finds."""
+
+    FLAG = "flag"
+    """Stored as written; the audit entry records the kinds found and how many, never values."""
+    REDACT = "redact"
+    """Each piece found is replaced by `[kind]` (e.g. `[phone]`) before the text is stored."""
+
+
 class FieldSpec(_Model):
     id: Id
     label: LocalText
@@ -179,6 +188,8 @@ class FieldSpec(_Model):
     file: FileLimits | None = None
     free_text: bool = False
     """Free text a subject writes (reviews, comments): scanned for personal data when stored."""
+    pii: PiiHandling | None = None
+    """For a `free_text` field: `flag` (when absent) or `redact` what the scan finds."""
 
 
 class SubjectType(_Model):

@@ -138,6 +138,12 @@ def _fields(policy: Policy) -> Iterator[Finding]:
                 )
             if spec.type is DataType.CHOICE and not spec.choices:
                 yield Finding((*loc, "choices"), f"{name} has type 'choice' but lists no choices")
+            if spec.pii is not None and not spec.free_text:
+                yield Finding(
+                    (*loc, "pii"),
+                    f"{name} says what to do with personal data found in it, but only "
+                    "free_text fields are scanned; add free_text: true or remove pii",
+                )
             if spec.unique and not spec.searchable:
                 yield Finding(
                     (*loc, "unique"),

@@ -7,23 +7,31 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 
+from baomat.domain import pii
 from baomat.domain.audit import AuditEvent
 from baomat.domain.decision import NOT_FOUND_REASONS, Denied
 from baomat.domain.errors import Conflict, Duplicate, Invalid, NotFound
 from baomat.domain.normalise import InvalidValue, normalise_for_index
 from baomat.domain.validators import validate
-from baomat.policy.model import Policy
+from baomat.policy.model import PiiHandling, Policy
 from baomat.services import decisions, holds
 from baomat.store.subjects import NewSubject, SubjectRecord
 from baomat.store.uow import UnitOfWork
+
+PiiFound = dict[str, tuple[PiiHandling, dict[pii.Kind, int]]]
+"""Per `free_text` field with personal data in it: what the policy does with it, and how many
+findings of each kind the scan made (never the values)."""
 
 
 class _RecordChecker:
     """Checks records of one subject type against the policy → NewSubjects with fresh ids.
 
     Only declared fields enter; required fields must be present and non-empty;
-    searchable ones are normalised for the blind index. Built once per batch.
-    Uniqueness (`unique` fields) needs the store: `claim_unique` checks it.
+    searchable ones are normalised for the blind index; `free_text` ones are
+    scanned for personal data (`domain.pii`) and, when the field says
+    `pii: redact`, stored with each finding replaced by `[kind]`. Built once
+    per batch. Uniqueness (`unique` fields) needs the store: `claim_unique`
+    checks it.
     """
 
     def __init__(self, policy: Policy, subject_type: str, today: dt.date) -> None:
@@ -36,14 +44,20 @@ class _RecordChecker:
         self.specs = st.fields
         self.declared = frozenset(f.id for f in st.fields)
         self.unique = tuple(f.id for f in st.fields if f.unique)
+        self.scanned = {f.id: f.pii or PiiHandling.FLAG for f in st.fields if f.free_text}
 
     def __call__(self, values: Mapping[str, str]) -> NewSubject:
+        return self.screened(values)[0]
+
+    def screened(self, values: Mapping[str, str]) -> tuple[NewSubject, PiiFound]:
+        """The checked record, and the personal data found in its free-text fields."""
         undeclared = values.keys() - self.declared
         if undeclared:
             name = sorted(undeclared)[0]
             raise Invalid(name, f"is not a field of subject type '{self.subject_type}'")
         clean: dict[str, str] = {}
         index: dict[str, str] = {}
+        found: PiiFound = {}
         for spec in self.specs:
             value = values.get(spec.id)
             if value is None or value == "":
@@ -64,15 +78,40 @@ class _RecordChecker:
                     if spec.required:
                         raise Invalid(spec.id, "is required")
                     continue
+                if spec.id in self.scanned:
+                    stored = self._screen(spec.id, stored, found)
                 clean[spec.id] = stored
                 if spec.searchable:
                     index[spec.id] = normalise_for_index(spec.type.value, stored)
             except InvalidValue as exc:
                 raise Invalid(spec.id, exc.rule) from None
         # 128 random bits as the pseudonymous id: nothing about the person in it.
-        return NewSubject(
+        subject = NewSubject(
             os.urandom(16).hex(), self.subject_type, self.policy_version, clean, index
         )
+        return subject, found
+
+    def _screen(self, field: str, text: str, found: PiiFound) -> str:
+        """The free text to store: as written, or redacted when the field says so."""
+        findings = pii.scan(text)
+        if not findings:
+            return text
+        handling = self.scanned[field]
+        found[field] = (handling, pii.counts(findings))
+        return pii.redact(text, findings) if handling is PiiHandling.REDACT else text
+
+
+def pii_detail(found: PiiFound) -> dict[str, str | int | bool | None]:
+    """The audit detail naming what a scan of free text found, kinds and counts only:
+    ``{"pii_flagged": "reviews.email=1,reviews.phone=2", "pii_redacted": "comments.phone=1"}``.
+    """
+    detail: dict[str, list[str]] = {}
+    for field, (handling, tally) in sorted(found.items()):
+        key = "pii_redacted" if handling is PiiHandling.REDACT else "pii_flagged"
+        detail.setdefault(key, []).extend(
+            f"{field}.{kind.value}={n}" for kind, n in sorted(tally.items())
+        )
+    return {key: ",".join(parts) for key, parts in detail.items()}
 
 
 def register(
@@ -86,12 +125,14 @@ def register(
     """Stores subjects of one type with their values → their pseudonymous ids.
 
     All or nothing: one bad record stores none. Each subject gets an audit entry
-    naming the fields stored, never their values. A value of a `unique` field
+    naming the fields stored, never their values, and the kinds of personal data
+    found in its free-text fields with their counts (`pii_detail`). A value of a `unique` field
     that a live subject of the type already holds, or that two records of the
     batch share, is a Duplicate conflict naming the field (`claim_unique`).
     """
     check = _RecordChecker(policy, subject_type, at.date())
-    new = [check(r) for r in records]
+    screened = [check.screened(r) for r in records]
+    new = [subject for subject, _ in screened]
     with uow:
         if uow.tenants.get(policy.tenant) is None:
             raise NotFound(f"tenant '{policy.tenant}' does not exist")
@@ -101,9 +142,13 @@ def register(
             policy.tenant,
             [
                 AuditEvent(
-                    actor, "subject.create", s.id, tuple(s.values), detail={"type": s.subject_type}
+                    actor,
+                    "subject.create",
+                    s.id,
+                    tuple(s.values),
+                    detail={"type": s.subject_type, **pii_detail(found)},
                 )
-                for s in new
+                for s, found in screened
             ],
             at,
         )
@@ -165,8 +210,9 @@ def update(
 
     Checked as at registration (`_RecordChecker` against the current policy:
     declared fields, types and named validators, required fields kept, unique
-    values); None or an empty value clears an optional field. One transaction
-    with its audit entry (`subject.update`, the fields named, never a value).
+    values); None or an empty value clears an optional field; free text is
+    scanned as at registration. One transaction with its audit entry
+    (`subject.update`, the fields named, never a value; `pii_detail`).
     The subject's row is locked for it, as a correction and an erasure lock it:
     NotFound for a subject not this tenant's or erased before the call; Conflict
     when an erasure won the race for the lock, or the account is closed (its
@@ -181,7 +227,7 @@ def update(
         if record is None or record.status == "erased":
             raise NotFound("subject not found")
         record = _lock_open(uow, policy.tenant, subject_id)
-        new_values, new_index, removed = checked_change(uow, policy, record, given, at)
+        new_values, new_index, removed, found = _screened_change(uow, policy, record, given, at)
         claim_unique(
             uow,
             policy.tenant,
@@ -194,7 +240,7 @@ def update(
             policy.tenant, record.id, new_values, new_index, at, remove=removed
         )
         changed = sorted(given)
-        detail: dict[str, str | int | bool | None] = {}
+        detail = pii_detail(found)
         if removed:
             detail["cleared"] = ",".join(removed)
         uow.audit.append(
@@ -216,17 +262,28 @@ def checked_change(
     """Inside an open unit of work: new values for some of a subject's fields, checked as at
     collection with the required fields it keeps → (values to store, their normalised
     searchable forms, optional fields to clear). Invalid naming the field."""
+    return _screened_change(uow, policy, record, values, at)[:3]
+
+
+def _screened_change(
+    uow: UnitOfWork,
+    policy: Policy,
+    record: SubjectRecord,
+    values: Mapping[str, str],
+    at: dt.datetime,
+) -> tuple[dict[str, str], dict[str, str], list[str], PiiFound]:
+    """`checked_change`, and the personal data found in the changed free-text fields."""
     for name, value in values.items():
         if not isinstance(value, str):
             raise Invalid(name, "must be text")
     checker = _RecordChecker(policy, record.subject_type, at.date())
     kept = [s.id for s in checker.specs if s.required and s.id not in values]
     current = uow.subjects.values(policy.tenant, record.id, kept) if kept else {}
-    checked = checker({**current, **values})
+    checked, found = checker.screened({**current, **values})
     new_values = {f: checked.values[f] for f in values if f in checked.values}
     new_index = {f: checked.index[f] for f in new_values if f in checked.index}
     removed = sorted(f for f in values if f not in checked.values)
-    return new_values, new_index, removed
+    return new_values, new_index, removed, {f: found[f] for f in values if f in found}
 
 
 def policy_unique(policy: Policy, subject_type: str) -> tuple[str, ...]:
