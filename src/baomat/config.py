@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     monitor_verify_chain: bool = True
     """Verify each tenant's audit chain on every sweep; a break raises an alert."""
 
+    incident_notice_lead_hours: int = Field(default=24, ge=1, le=72)
+    """Hours before an incident's notice to the authority (A05) falls due that staff are
+    alerted, 1 to 72 (Law 91 Art. 23.1 gives 72 hours from detection)."""
+
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'baomat.sqlite3'}"
 

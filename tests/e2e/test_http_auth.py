@@ -183,11 +183,13 @@ def test_a_code_request_answers_alike_for_an_unknown_subject(
 def test_without_an_email_server_a_code_request_says_so(client: httpx.Client, member: str) -> None:
     response = client.post("/v1/subjects/login/code", json={"tenant": "shop", "subject_id": member})
 
-    assert response.status_code == 400
+    assert response.status_code == 503
     assert response.json()["error"] == {
         "code": "not_configured",
         "message": "login by email code needs an email server (not configured)",
     }
+    declared = client.get("/openapi.json").json()["paths"]["/v1/subjects/login/code"]["post"]
+    assert "503" in declared["responses"]
 
 
 def test_a_session_ends_when_the_clock_passes_its_expiry(

@@ -8,6 +8,7 @@ nothing is ever sold.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -157,9 +158,65 @@ def test_a_police_request_releases_nothing_until_a_second_dpo_approves(
     assert _trail(app, seller) == [
         ("disclosure.request", "pending", "full_name,phone,tax_code"),
         ("hold.place", "ok", ""),
+        ("disclosure.approve", "denied", "full_name,phone,tax_code"),
+        ("disclosure.approve", "denied", "full_name,phone,tax_code"),
         ("disclosure.decision", "allow", "full_name,phone,tax_code"),
         ("disclosure.approve", "ok", "full_name,phone,tax_code"),
+        ("disclosure.approve", "denied", "full_name,phone,tax_code"),
     ]
+
+
+def _refusals(app: App, subject: str) -> list[tuple[str, str, str, str]]:
+    """(action, actor, reason, status the entry saw) of each refused step, in order."""
+    with app.uow() as uow:
+        entries = uow.audit.entries("wesale", subject=subject)
+    found = []
+    for e in entries:
+        if e["outcome"] == "denied":
+            detail = json.loads(e["detail"])
+            found.append((e["action"], e["actor"], detail["reason"], detail["status"]))
+    return found
+
+
+def test_a_refused_approval_is_audited_and_the_request_stays_pending(
+    app: App, wesale: Policy, seller: str
+) -> None:
+    d = _police(app, wesale, seller)
+
+    with pytest.raises(Forbidden):
+        disclosures.approve(app.uow(), wesale, d.id, "dpo.an", "dpo", LATER)
+    with pytest.raises(Forbidden):
+        disclosures.approve(app.uow(), wesale, d.id, "support.chi", "support", LATER)
+
+    assert _refusals(app, seller) == [
+        ("disclosure.approve", "dpo.an", "own_request", PENDING_APPROVAL),
+        ("disclosure.approve", "support.chi", "not_dpo", PENDING_APPROVAL),
+    ]
+    assert _rows(app, "SELECT status, decided_by, released_at FROM disclosures") == [
+        (PENDING_APPROVAL, None, None)
+    ]
+    assert [p.id for p in disclosures.list_pending(app.uow(), "wesale")] == [d.id]
+    with app.uow() as uow:
+        assert uow.audit.verify("wesale") == (len(uow.audit.entries("wesale")), None)
+    audited = " ".join(str(row) for row in _rows(app, "SELECT * FROM audit_entries"))
+    assert not [v for v in STORED.values() if v in audited]
+
+
+def test_a_refused_rejection_and_a_late_approval_are_audited_too(
+    app: App, wesale: Policy, seller: str
+) -> None:
+    d = _police(app, wesale, seller)
+    with pytest.raises(Forbidden):
+        disclosures.reject(app.uow(), "wesale", d.id, "auditor.dung", "auditor", "x", LATER)
+    disclosures.reject(app.uow(), "wesale", d.id, "dpo.binh", "dpo", "entered_by_mistake", LATER)
+    with pytest.raises(Conflict):
+        disclosures.approve(app.uow(), wesale, d.id, "dpo.cuong", "dpo", LATER)
+
+    assert _refusals(app, seller) == [
+        ("disclosure.reject", "auditor.dung", "not_dpo", PENDING_APPROVAL),
+        ("disclosure.approve", "dpo.cuong", "not_pending", REJECTED),
+    ]
+    assert _rows(app, "SELECT status, decided_by FROM disclosures") == [(REJECTED, "dpo.binh")]
 
 
 def test_a_rejected_request_releases_nothing_and_stays_rejected(
@@ -175,7 +232,7 @@ def test_a_rejected_request_releases_nothing_and_stays_rejected(
     with pytest.raises(Conflict, match="already rejected"):
         disclosures.approve(app.uow(), wesale, d.id, "dpo.cuong", "dpo", LATER)
     with app.uow() as uow:
-        last = uow.audit.entries("wesale", subject=seller)[-1]
+        last = uow.audit.entries("wesale", subject=seller)[-2]
     assert (last["action"], last["outcome"]) == ("disclosure.reject", "rejected")
     assert '"reason":"not_a_formal_request"' in last["detail"]
 

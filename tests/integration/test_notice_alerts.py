@@ -92,3 +92,24 @@ def test_the_incidents_job_runs_the_sweep_every_five_minutes(
     assert job.schedule.period == dt.timedelta(minutes=5)
     assert run is not None and run.state == "done"
     assert run.counts == {"looked_at": 1, "due_soon": 0, "overdue": 1}
+
+
+def test_a_configured_lead_alerts_that_many_hours_before_the_deadline(
+    app: bootstrap.App, shop: Policy
+) -> None:
+    _open(app, shop)
+    settings = app.settings.model_copy(update={"incident_notice_lead_hours": 6})
+    job = catalog(settings)["incidents.sweep"]
+
+    def run_at(at: dt.datetime) -> dict[str, int]:
+        run = execute(replace(app, clock=lambda: at), job, at, trigger="manual", worker="test")
+        assert run is not None and run.state == "done"
+        return dict(run.counts)
+
+    # The default lead (24 hours) would alert at 23 hours before; six hours alerts only later.
+    assert run_at(DUE - 23 * HOUR) == {"looked_at": 1, "due_soon": 0, "overdue": 0}
+    assert run_at(DUE - 5 * HOUR) == {"looked_at": 1, "due_soon": 1, "overdue": 0}
+    (raised,) = alerts.list_alerts(app.uow(), "shop", kind="incident")
+    assert (raised.kind, raised.detail["stage"]) == (
+        INCIDENT_NOTICE_DUE, "reminder:6_hours",
+    )  # fmt: skip

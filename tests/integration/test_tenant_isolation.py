@@ -93,6 +93,9 @@ OWN_DATA_ONLY = {
     ("POST", "/v1/incidents"),
     ("GET", "/v1/incidents"),
     ("GET", "/v1/me/locks"),
+    ("GET", "/v1/documents/ropa"),
+    ("GET", "/v1/documents/dpia"),
+    ("GET", "/v1/documents/fides"),
 }
 """Routes that name no existing resource: they act on the caller's own tenant only."""
 
@@ -247,6 +250,8 @@ def examples(
         "lock_id": ids.get("lock_id", "0" * 32),
         "violation": "illegal_acts",
         "evidence": "Báo cáo lạm dụng số 88",
+        "lang": "vi",
+        "format": "html",
     }
 
 

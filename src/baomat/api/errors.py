@@ -36,6 +36,7 @@ from baomat.domain.errors import (
     Duplicate,
     Forbidden,
     Invalid,
+    NotConfigured,
     NotFound,
     Unauthenticated,
 )
@@ -49,6 +50,7 @@ STATUS: dict[type[DomainError], int] = {
     Unauthenticated: 401,
     Forbidden: 403,
     Denied: 403,
+    NotConfigured: 503,
     DomainError: 400,
 }
 """Domain error → HTTP status; a subclass takes its nearest listed ancestor's."""
@@ -107,6 +109,8 @@ _MEANING = {
     "subject holds uniquely: then `field` and `rule` say which).",
     413: "The request body is over the size limit (1 MiB; an attachment's upload: 50 MiB).",
     422: "The input breaks a rule of the schema or the policy: `field` and `rule` say which.",
+    503: "This server lacks what the request needs (an email server for login codes): "
+    "not the request's fault, and it works once the server is configured.",
 }
 
 

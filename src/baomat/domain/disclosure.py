@@ -92,10 +92,25 @@ def check_authority_recipient(recipient: str, kind: str) -> None:
         )
 
 
+class Refused(Forbidden):
+    """A dpo's step on a request refused by who takes it: `reason` is the code the audit
+    entry keeps (`not_dpo`, `own_request`)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class NotPending(Conflict):
+    """A step on a request already decided (perhaps by another dpo a moment before)."""
+
+    reason = "not_pending"
+
+
 def check_approver_role(role: str) -> None:
     """Only a dpo decides on a state agency's request."""
     if role != APPROVER_ROLE:
-        raise Forbidden("disclosure: only a dpo may approve or reject a request")
+        raise Refused("not_dpo", "disclosure: only a dpo may approve or reject a request")
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +249,9 @@ class Disclosure:
         entered it (four eyes; the role itself is `check_approver_role`)."""
         self._check_pending(at)
         if by == self.requested_by:
-            raise Forbidden(
-                "disclosure: needs approval by a dpo other than the person who entered it"
+            raise Refused(
+                "own_request",
+                "disclosure: needs approval by a dpo other than the person who entered it",
             )
         self.status = RELEASED
         self.decided_by = by
@@ -261,6 +277,6 @@ class Disclosure:
 
     def _check_pending(self, at: dt.datetime) -> None:
         if self.status != PENDING_APPROVAL:
-            raise Conflict(f"disclosure: already {self.status}, not awaiting approval")
+            raise NotPending(f"disclosure: already {self.status}, not awaiting approval")
         if at < self.requested_at:
             raise Invalid("at", "is before the request was entered")

@@ -48,3 +48,10 @@ class Forbidden(DomainError):
     """Known caller, but this is not theirs to do."""
 
     code = "forbidden"
+
+
+class NotConfigured(DomainError):
+    """A feature needs a service this installation has not configured (an email server for
+    login codes): the server's state, not the request, so it may work once configured."""
+
+    code = "not_configured"

@@ -23,8 +23,9 @@ from baomat.domain.incidents import Incident, State
 from baomat.domain.periods import WorkingDays
 from baomat.domain.reminders import OVERDUE, LeadTime, plan
 
-LEAD_TIME = LeadTime(24, "hours")
-"""A day before the deadline: a third of Law 91's 72 hours."""
+DEFAULT_LEAD_TIME = LeadTime(24, "hours")
+"""A day before the deadline, a third of Law 91's 72 hours, unless the settings say otherwise
+(`BAOMAT_INCIDENT_NOTICE_LEAD_HOURS`)."""
 
 
 def awaits_notice(incident: Incident) -> bool:
@@ -59,4 +60,4 @@ def notice_alert(
     return alert
 
 
-__all__ = ["LEAD_TIME", "awaits_notice", "notice_alert"]
+__all__ = ["DEFAULT_LEAD_TIME", "awaits_notice", "notice_alert"]

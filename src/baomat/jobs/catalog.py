@@ -27,9 +27,10 @@ def catalog(settings: Settings) -> dict[str, Job]:
         ),
         Job(
             "incidents.sweep",
-            incidents.sweep,
+            incidents.sweeper(incidents.lead_of(settings)),
             Every(300),
-            "Alert staff a day before an incident's notice to A05 is due, and once it is overdue.",
+            f"Alert staff {settings.incident_notice_lead_hours} hours before an incident's notice "
+            "to A05 is due, and once it is overdue.",
         ),
         Job(
             "monitoring.sweep",

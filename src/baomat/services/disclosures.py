@@ -16,7 +16,10 @@ Each step is one unit of work: the disclosure row, the decision's audit
 entry (action `disclosure.decision`) and the disclosure's own entry (action `disclosure.release`,
 `disclosure.request`, `disclosure.approve` or `disclosure.reject`, naming
 the disclosure, recipient and fields, never a value) commit together. A
-refused decision is audited and committed before the refusal is raised.
+refused decision is audited and committed before the refusal is raised; a
+dpo's step refused for who takes it or when (not a dpo, the dpo who entered
+the request, already decided) is audited as that step `denied`, with its
+reason code, in a transaction of its own, and the disclosure stays as it was.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ from baomat.domain.decision import decide as _decide
 from baomat.domain.disclosure import (
     Disclosure,
     FormalRequest,
+    NotPending,
+    Refused,
     check_approver_role,
     check_authority_recipient,
     check_routine_recipient,
 )
-from baomat.domain.errors import Conflict, Invalid, NotFound
+from baomat.domain.errors import Invalid, NotFound
 from baomat.policy.model import Policy, Recipient
 from baomat.services import decisions, holds
 from baomat.store.subjects import SubjectRecord
@@ -180,8 +185,27 @@ def approve(
     by another dpo a moment before); NotFound when no such disclosure is
     this tenant's, or its subject was erased. The release goes through the
     decision service against the current policy, so a recipient or purpose
-    since withdrawn from the policy is Denied.
+    since withdrawn from the policy is Denied. A Forbidden or Conflict
+    refusal is audited (`disclosure.approve`, `denied`, reason code) first.
     """
+    try:
+        return _approve(uow, policy, disclosure_id, approver, approver_role, at)
+    except (Refused, NotPending) as refused:
+        _audit_refusal(
+            uow, policy.tenant, "disclosure.approve", disclosure_id, approver, approver_role,
+            refused.reason, at,
+        )  # fmt: skip
+        raise
+
+
+def _approve(
+    uow: UnitOfWork,
+    policy: Policy,
+    disclosure_id: str,
+    approver: str,
+    approver_role: str,
+    at: dt.datetime,
+) -> dict[str, str]:
     check_approver_role(approver_role)
     with uow:
         disclosure = _disclosure(uow, policy.tenant, disclosure_id)
@@ -202,7 +226,7 @@ def approve(
         )
         _raise_if_refused(uow, decision)
         if not uow.disclosures.record_decision(policy.tenant, disclosure):
-            raise Conflict("disclosure: already decided, not awaiting approval")
+            raise NotPending("disclosure: already decided, not awaiting approval")
         values = uow.subjects.values(policy.tenant, disclosure.subject, disclosure.fields)
         released = holds.release_within(
             uow, policy.tenant, disclosure.subject, _hold_reference(disclosure), approver, at
@@ -228,13 +252,32 @@ def reject(
     Nothing is released. Forbidden unless `actor_role` is dpo; Conflict when
     not pending; NotFound when no such disclosure is this tenant's. The
     reason is kept in the audit entry (the disclosure row has no column for it).
+    A Forbidden or Conflict refusal is audited (`disclosure.reject`, `denied`) first.
     """
+    try:
+        return _reject(uow, tenant, disclosure_id, actor, actor_role, reason, at)
+    except (Refused, NotPending) as refused:
+        _audit_refusal(
+            uow, tenant, "disclosure.reject", disclosure_id, actor, actor_role, refused.reason, at
+        )
+        raise
+
+
+def _reject(
+    uow: UnitOfWork,
+    tenant: str,
+    disclosure_id: str,
+    actor: str,
+    actor_role: str,
+    reason: str,
+    at: dt.datetime,
+) -> Disclosure:
     check_approver_role(actor_role)
     with uow:
         disclosure = _disclosure(uow, tenant, disclosure_id)
         disclosure.reject(actor, at, reason)
         if not uow.disclosures.record_decision(tenant, disclosure):
-            raise Conflict("disclosure: already decided, not awaiting approval")
+            raise NotPending("disclosure: already decided, not awaiting approval")
         released = holds.release_within(
             uow, tenant, disclosure.subject, _hold_reference(disclosure), actor, at
         )
@@ -245,6 +288,31 @@ def reject(
         )
         uow.commit()
     return disclosure
+
+
+def _audit_refusal(
+    uow: UnitOfWork,
+    tenant: str,
+    action: str,
+    disclosure_id: str,
+    actor: str,
+    role: str,
+    reason: str,
+    at: dt.datetime,
+) -> None:
+    """A refused step is proof too: its `denied` entry commits alone, after the step's own
+    transaction rolled back, naming the disclosure as stored (an id this tenant does not
+    hold is not recorded)."""
+    with uow:
+        found = uow.disclosures.get(tenant, disclosure_id)
+        detail = {"reason": reason, "role": role}
+        event = (
+            AuditEvent(actor, action, outcome="denied", detail=detail)
+            if found is None
+            else _event(actor, action, found, "denied", **detail)
+        )
+        uow.audit.append(tenant, [event], at)
+        uow.commit()
 
 
 def _hold_reference(disclosure: Disclosure) -> str:

@@ -1,5 +1,6 @@
 """The sweep of incidents' notice clocks: staff alerted when a notice to the authority (A05)
-is due within a day, and when it is overdue, each once (`domain.notice_alerts`).
+is due within the lead time (a day unless configured), and when it is overdue, each once
+(`domain.notice_alerts`).
 
     sweep(app.uow, app.clock)                          → SweepReport(looked_at=2, due_soon=1)
     sweep(app.uow, app.clock, LeadTime(12, "hours"))
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from baomat.domain import alerts as alert_kinds
 from baomat.domain.calendar import load_vn_calendar
 from baomat.domain.incidents import State
-from baomat.domain.notice_alerts import LEAD_TIME, awaits_notice, notice_alert
+from baomat.domain.notice_alerts import DEFAULT_LEAD_TIME, awaits_notice, notice_alert
 from baomat.domain.reminders import LeadTime
 from baomat.services import alerts
 from baomat.store.uow import UnitOfWork
@@ -41,7 +42,7 @@ class SweepReport:
 def sweep(
     new_uow: Callable[..., UnitOfWork],
     clock: Callable[[], dt.datetime],
-    lead: LeadTime = LEAD_TIME,
+    lead: LeadTime = DEFAULT_LEAD_TIME,
 ) -> SweepReport:
     """Raises the notice alerts due by now across every tenant, each once → what it raised."""
     now = clock()

@@ -11,16 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from baomat.domain.errors import DomainError
+from baomat.domain.errors import NotConfigured
 from baomat.domain.login import CODE_LIFETIME
 from baomat.services import outbox
 from baomat.store.uow import UnitOfWork
 
-
-class NotConfigured(DomainError):
-    """A feature needs a service this installation has not configured."""
-
-    code = "not_configured"
+__all__ = ["NoNotifier", "NotConfigured", "Notifier", "OutboxNotifier"]
 
 
 class Notifier(Protocol):

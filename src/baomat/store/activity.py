@@ -1,6 +1,6 @@
 """What a tenant's store holds, counted: the live figures of its records of processing.
 
-    ActivityRepository(uow.conn).counts("wesale", since=now - 365 days)
+    uow.activity.counts("wesale", since=now - 365 days)
     -> Activity(subjects={"seller": (12, 1)}, consents={"marketing_email": 5}, ...)
 
 Counts only: no personal data value is read. Subjects erased are not counted;

@@ -170,7 +170,9 @@ tombstones = Table(
     Column("tenant_id", String(TENANT), primary_key=True),
     Column("subject_id", String(ID), primary_key=True),
     Column("erased_at", UtcDateTime(), nullable=False),
-    Column("reason", String(64), nullable=False),
+    # A code the system builds: `subject_request`, `request:<id>`, `review:<rule id>` or
+    # `retention:<rule id>` (up to 74 characters with a 64-character rule id).
+    Column("reason", String(128), nullable=False),
 )
 
 api_keys = Table(

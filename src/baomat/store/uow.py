@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from baomat.store import crypto
+from baomat.store.activity import ActivityRepository
 from baomat.store.alerts import AlertRepository
 from baomat.store.api_keys import ApiKeyRepository
 from baomat.store.attachments import AttachmentRepository
@@ -70,6 +71,7 @@ class UnitOfWork:
     policy_notices: PolicyNoticeRepository
     incidents: IncidentRepository
     monitor: MonitorRepository
+    activity: ActivityRepository
 
     def __init__(
         self,
@@ -122,6 +124,7 @@ class UnitOfWork:
         self.incidents = IncidentRepository(self.conn)
         self.locks = ServiceLockRepository(self.conn, self.keystore)
         self.monitor = MonitorRepository(self.conn)
+        self.activity = ActivityRepository(self.conn)
         return self
 
     @property

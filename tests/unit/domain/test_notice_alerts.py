@@ -9,7 +9,7 @@ import pytest
 from baomat.domain.alerts import INCIDENT_NOTICE_DUE, INCIDENT_NOTICE_OVERDUE
 from baomat.domain.calendar import WorkingCalendar, load_vn_calendar
 from baomat.domain.incidents import Incident, Notice, Outcome, Phase, Scope, Window
-from baomat.domain.notice_alerts import LEAD_TIME, notice_alert
+from baomat.domain.notice_alerts import DEFAULT_LEAD_TIME, notice_alert
 from baomat.domain.periods import vietnam_tz
 from baomat.domain.reminders import LeadTime
 
@@ -36,11 +36,14 @@ def _incident(incident_id: str = "i1") -> Incident:
 
 
 def test_nothing_is_raised_more_than_a_day_before_the_deadline(cal: WorkingCalendar) -> None:
-    assert notice_alert(_incident(), DUE - dt.timedelta(hours=24) - SECOND, LEAD_TIME, cal) is None
+    assert (
+        notice_alert(_incident(), DUE - dt.timedelta(hours=24) - SECOND, DEFAULT_LEAD_TIME, cal)
+        is None
+    )
 
 
 def test_a_day_before_the_deadline_the_notice_is_due_soon(cal: WorkingCalendar) -> None:
-    alert = notice_alert(_incident(), DUE - dt.timedelta(hours=24), LEAD_TIME, cal)
+    alert = notice_alert(_incident(), DUE - dt.timedelta(hours=24), DEFAULT_LEAD_TIME, cal)
 
     assert alert is not None
     assert (alert.kind, alert.reference, alert.incident_id) == (INCIDENT_NOTICE_DUE, "i1", "i1")
@@ -53,7 +56,7 @@ def test_a_day_before_the_deadline_the_notice_is_due_soon(cal: WorkingCalendar) 
 
 
 def test_at_the_deadline_without_a_notice_it_is_overdue(cal: WorkingCalendar) -> None:
-    alert = notice_alert(_incident(), DUE, LEAD_TIME, cal)
+    alert = notice_alert(_incident(), DUE, DEFAULT_LEAD_TIME, cal)
 
     assert alert is not None
     assert alert.kind == INCIDENT_NOTICE_OVERDUE
@@ -63,9 +66,12 @@ def test_at_the_deadline_without_a_notice_it_is_overdue(cal: WorkingCalendar) ->
 def test_each_stage_names_the_same_alert_every_time_and_another_than_the_other_stage(
     cal: WorkingCalendar,
 ) -> None:
-    soon = [notice_alert(_incident(), DUE - dt.timedelta(hours=h), LEAD_TIME, cal) for h in (20, 2)]
-    late = notice_alert(_incident(), DUE + dt.timedelta(days=3), LEAD_TIME, cal)
-    other = notice_alert(_incident("i2"), DUE, LEAD_TIME, cal)
+    soon = [
+        notice_alert(_incident(), DUE - dt.timedelta(hours=h), DEFAULT_LEAD_TIME, cal)
+        for h in (20, 2)
+    ]
+    late = notice_alert(_incident(), DUE + dt.timedelta(days=3), DEFAULT_LEAD_TIME, cal)
+    other = notice_alert(_incident("i2"), DUE, DEFAULT_LEAD_TIME, cal)
 
     assert soon[0] is not None and soon[1] is not None and late is not None and other is not None
     assert soon[0].id == soon[1].id
@@ -77,14 +83,14 @@ def test_a_sent_notice_stops_the_clock(cal: WorkingCalendar) -> None:
     sent = FOUND + dt.timedelta(hours=30)
     incident.record_notice(Notice(1, Phase.INITIAL, sent, "staff:an", "a" * 64, "b" * 64, False))
 
-    assert notice_alert(incident, DUE + SECOND, LEAD_TIME, cal) is None
+    assert notice_alert(incident, DUE + SECOND, DEFAULT_LEAD_TIME, cal) is None
 
 
 def test_an_incident_closed_as_no_breach_raises_nothing(cal: WorkingCalendar) -> None:
     incident = _incident()
     incident.close(Outcome.NO_BREACH, "Không phải sự cố.", FOUND + SECOND, "staff:an", notifiable=0)
 
-    assert notice_alert(incident, DUE, LEAD_TIME, cal) is None
+    assert notice_alert(incident, DUE, DEFAULT_LEAD_TIME, cal) is None
 
 
 def test_an_incident_without_a_deadline_in_its_law_profile_raises_nothing(
@@ -93,7 +99,7 @@ def test_an_incident_without_a_deadline_in_its_law_profile_raises_nothing(
     incident = _incident()
     incident.authority_due = None
 
-    assert notice_alert(incident, DUE, LEAD_TIME, cal) is None
+    assert notice_alert(incident, DUE, DEFAULT_LEAD_TIME, cal) is None
 
 
 def test_the_lead_time_is_a_parameter(cal: WorkingCalendar) -> None:

@@ -98,7 +98,9 @@ def login_subject(body: SubjectLogin, uow: UowDep, now: ClockDep) -> Token:
     )
 
 
-@router.post("/subjects/login/code", status_code=202, responses=errors.responses(400, 413, 422))
+@router.post(
+    "/subjects/login/code", status_code=202, responses=errors.responses(400, 413, 422, 503)
+)
 def request_login_code(
     body: CodeRequest, runtime: RuntimeDep, uow: UowDep, now: ClockDep
 ) -> CodeSent:
