@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+
 import httpx
 import pytest
+import yaml
+from faker import Faker
 
 from baomat import bootstrap
 from baomat.api.app import create_app
-from baomat.client import ApiError, Client
-from baomat.services import api_keys
+from baomat.client import ApiError, Client, PiiInField
+from baomat.policy.loader import parse_policy
+from baomat.services import api_keys, tenants
 from tests.asgi import SyncASGITransport
+from tests.integration.shop import AT, SHOP
 
 AN = {"full_name": "Lê Văn An", "email": "an.le@example.vn", "phone": "0974 063 482"}
 
@@ -157,3 +163,41 @@ def test_the_website_sets_a_members_password_and_the_member_logs_in(
     with app.uow() as uow:
         actions = [e["action"] for e in uow.audit.entries("shop", subject_id)]
     assert "subject.password_set" in actions
+
+
+def _publish_with_free_text(app: bootstrap.App) -> None:
+    """The shop's version 2: a review it flags and a complaint it redacts, both free text."""
+    doc = copy.deepcopy(SHOP)
+    doc["version"] = 2
+    text = {"type": "long_text", "category": "user_content", "sensitivity": "basic"}
+    doc["subject_types"][0]["fields"] += [
+        {"id": "review", "label": {"vi": "Đánh giá", "en": "Review"}, **text, "free_text": True},
+        {"id": "complaint", "label": {"vi": "Khiếu nại", "en": "Complaint"}, **text,
+         "free_text": True, "pii": "redact"},
+    ]  # fmt: skip
+    doc["purposes"][0]["fields"] += ["review", "complaint"]
+    document = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    tenants.publish_policy(app.uow(), parse_policy(document, "shop.yaml"), document, "test", AT)
+
+
+def test_the_website_learns_which_personal_data_a_review_holds_never_the_values(
+    client: Client, app: bootstrap.App
+) -> None:
+    _publish_with_free_text(app)
+    fake = Faker("vi_VN")
+    fake.seed_instance(7)
+    email = fake.free_email()
+    review = f"Giao nhanh! Liên hệ 0912 345 678 hoặc {email} nhé."
+
+    created = client.create_subject_scanned("member", {**AN, "review": review})
+    updated = client.update_subject_scanned(created.id, {"complaint": review, "review": "Tốt."})
+
+    both = {"email": 1, "phone": 1}
+    assert created.pii_found == {"review": PiiInField("flag", both)}
+    assert updated.fields == ["complaint", "review"]
+    assert updated.pii_found == {"complaint": PiiInField("redact", both)}
+    assert email not in repr((created, updated))
+    assert client.read_subject(created.id, "service", ["complaint"]) == {
+        "complaint": "Giao nhanh! Liên hệ [phone] hoặc [email] nhé."
+    }
+    assert client.create_subject_scanned("member", AN).pii_found == {}

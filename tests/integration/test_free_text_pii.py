@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from baomat.bootstrap import App
-from baomat.policy.model import Policy
-from baomat.services import subjects, tenants
+from baomat.domain import pii
+from baomat.policy.model import PiiHandling, Policy
+from baomat.services import rights, subjects, tenants
 from tests.integration.shop import AT, SHOP
 
 REVIEW = "Áo đẹp! Shop gọi mình 0912 345 678 hoặc mail lan.pham@example.vn nhé. Giá 350.000đ."
@@ -105,14 +106,34 @@ def test_text_without_personal_data_and_fields_not_free_text_are_not_flagged(
     assert _read(app, reviews, sid, "note") == REVIEW
 
 
-def test_a_correction_through_a_rights_request_is_redacted_too(app: App, reviews: Policy) -> None:
+def test_a_correction_through_a_rights_request_is_redacted_and_its_finds_audited(
+    app: App, reviews: Policy
+) -> None:
     [sid] = subjects.register(app.uow(), reviews, "member", [_member()], "t", AT)
+    receipt = rights.submit(app.uow(), reviews, sid, "correct", "self_service", None, sid, AT)
 
-    with app.uow() as uow:
-        record = uow.subjects.get("reviews", sid)
-        assert record is not None
-        values, _, _ = subjects.checked_change(
-            uow, reviews, record, {"complaint": "CCCD 001095012345"}, AT
-        )
+    rights.correct(app.uow(), reviews, receipt.id, {"complaint": "CCCD 001095012345"}, "t", AT)
 
-    assert values == {"complaint": "CCCD [citizen_id]"}
+    assert _read(app, reviews, sid, "complaint") == "CCCD [citizen_id]"
+    entry = _entry(app, sid, "subject.correct")
+    assert entry["detail"] == {"request": receipt.id, "pii_redacted": "complaint.citizen_id=1"}
+    assert "001095012345" not in str(entry)
+
+
+def test_the_caller_learns_what_was_found_by_field_handling_kind_and_count(
+    app: App, reviews: Policy
+) -> None:
+    record = _member(review=REVIEW, complaint=REVIEW, note=REVIEW)
+
+    [(sid, found)] = subjects.register_scanned(app.uow(), reviews, "member", [record], "t", AT)
+    changed, found_again = subjects.update_scanned(
+        app.uow(), reviews, sid, {"review": PLAIN, "complaint": "STK 0071000123456"}, "t", AT
+    )
+
+    counts = {pii.Kind.EMAIL: 1, pii.Kind.PHONE: 1}
+    assert found == {
+        "review": (PiiHandling.FLAG, counts),
+        "complaint": (PiiHandling.REDACT, counts),
+    }
+    assert changed == ["complaint", "review"]
+    assert found_again == {"complaint": (PiiHandling.REDACT, {pii.Kind.BANK_ACCOUNT: 1})}

@@ -39,12 +39,14 @@ ROPA_ITEMS = (
 )  # fmt: skip
 """ROPA: purposes, categories, subject types, recipients, transfers abroad, retention, security."""
 DPIA_ITEMS = (
-    "dp_contact", "filing", "filing_due", "periodic", "major_change", "purposes", "categories",
+    "dp_contact", "filing", "filing_due", "assessment", "not_recorded", "periodic",
+    "major_change", "purposes", "categories",
     "sensitive_processed", "method", "subjects", "others", "abroad", "period", "start", "end",
     "rights", "harm", "protect", "protect_todo", "necessity", "signoff", "to_complete",
 )  # fmt: skip
 """The notice items of LAW.md (purpose, data types, method, other parties incl. abroad, harm,
-start and end, rights, contact, sensitive data), the filing clock, and the parts left to fill."""
+start and end, rights, contact, sensitive data), the filing clock, the dossier filed (none
+recorded by Wesale's policy), and the parts left to fill."""
 
 
 @dataclass(frozen=True)

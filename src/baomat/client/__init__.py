@@ -4,6 +4,8 @@
 
     with Client("http://127.0.0.1:8000", "bm_...") as api:
         subject_id = api.create_subject("member", {"full_name": "An", "email": "an@example.vn"})
+        api.update_subject_scanned(subject_id, {"review": "Gọi 0912 345 678"}).pii_found
+        # → {"review": PiiInField(handling="flag", counts={"phone": 1})}
         api.read_subject(subject_id, "service", ["email"])  # → {"email": "an@example.vn"}
         api.erase_subject(subject_id)
 
@@ -12,5 +14,6 @@ field and the rule it breaks.
 """
 
 from baomat.client._client import ApiError, Client
+from baomat.client._stored import PiiInField, Stored
 
-__all__ = ["ApiError", "Client"]
+__all__ = ["ApiError", "Client", "PiiInField", "Stored"]

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import httpx
 
+from baomat.client._stored import Stored
+
 
 class ApiError(Exception):
     """An error answer: its status and code, for bad input the field and the rule broken, and
@@ -62,8 +64,12 @@ class Client:
 
     def create_subject(self, subject_type: str, values: Mapping[str, str]) -> str:
         """Stores a subject's values → the subject's pseudonymous id."""
+        return self.create_subject_scanned(subject_type, values).id
+
+    def create_subject_scanned(self, subject_type: str, values: Mapping[str, str]) -> Stored:
+        """Stores a subject's values → its id and the personal data found in its free text."""
         body = {"subject_type": subject_type, "values": dict(values)}
-        return str(self._call("POST", "/subjects", json=body)["id"])
+        return Stored.from_json(self._call("POST", "/subjects", json=body))
 
     def read_subject(self, subject_id: str, purpose: str, fields: Sequence[str]) -> dict[str, str]:
         """The named fields' values, read for a purpose of the policy that uses them all."""
@@ -76,9 +82,12 @@ class Client:
 
         Checked as at registration; fields not named stay as they are.
         """
+        return self.update_subject_scanned(subject_id, values).fields
+
+    def update_subject_scanned(self, subject_id: str, values: Mapping[str, str | None]) -> Stored:
+        """As `update_subject` → the fields changed and the personal data found in free text."""
         body = {"values": dict(values)}
-        fields = self._call("PATCH", _subject(subject_id), json=body)["fields"]
-        return [str(f) for f in fields]
+        return Stored.from_json(self._call("PATCH", _subject(subject_id), json=body))
 
     def set_password(self, subject_id: str, password: str) -> None:
         """Sets the password the subject logs in to baomat's self-service with."""

@@ -19,7 +19,15 @@ from baomat.policy._diff_common import (
     words,
 )
 from baomat.policy.change import Change, Scope, Text
-from baomat.policy.model import ConsentMode, FieldSpec, Policy, Purpose, Recipient, SubjectType
+from baomat.policy.model import (
+    ConsentMode,
+    FieldSpec,
+    PiiHandling,
+    Policy,
+    Purpose,
+    Recipient,
+    SubjectType,
+)
 
 # --- subject types and fields ------------------------------------------------
 
@@ -115,8 +123,19 @@ def _field(
     format_keys = (
         "type", "validator", "max_length", "choices", "file", "free_text", "searchable", "unique",
     )  # fmt: skip
-    if any(getattr(a, k) != getattr(b, k) for k in format_keys):
+    pii_before, pii_after = _pii(a), _pii(b)
+    unredacted = pii_before is PiiHandling.REDACT and pii_after is not PiiHandling.REDACT
+    if unredacted:
+        # Personal data written into the field was removed before storing; now it is kept.
+        yield Change("field_pii_kept", f"{path}.pii", params, scope, using)
+    pii_changed = pii_before != pii_after and not unredacted
+    if pii_changed or any(getattr(a, k) != getattr(b, k) for k in format_keys):
         yield Change("field_format_changed", path, params, scope)
+
+
+def _pii(f: FieldSpec) -> PiiHandling | None:
+    """What storing the field does with personal data found in it: None when it is not scanned."""
+    return (f.pii or PiiHandling.FLAG) if f.free_text else None
 
 
 # --- purposes ----------------------------------------------------------------

@@ -55,6 +55,7 @@ MATERIAL = frozenset(
         "field_category_changed",
         "field_sensitivity_changed",
         "field_now_required",
+        "field_pii_kept",
         # kept longer
         "retention_rule_added",
         "retention_trigger_changed",
@@ -126,6 +127,10 @@ NOT_MATERIAL = frozenset(
         "lock_purposes_removed",
         "organisation_changed",
         "law_profile_changed",
+        # a dossier filed with the authority, or a notice text: nothing about the data changes
+        "dossier_recorded",
+        "dossier_removed",
+        "notice_text_removed",
     }
 )
 """Recorded with the version, told to no one: wording, removals, narrowing, shortening.

@@ -9,7 +9,8 @@ used for more, by more people, in more places, for longer, on a weaker
 ground, with fewer ways to complain or to reach it. Those changes are what
 a tenant's `change_notice` promises to tell (an email, fresh consent, a
 notice at the next login); wording, removals and anything that only
-narrows or shortens are recorded but not material. Each change carries a
+narrows or shortens are recorded but not material, and so are the dossiers
+filed with the authority and the notice texts (`_diff_filings`). Each change carries a
 code (the reason: `MATERIAL` lists the material ones), the path of what
 changed, and the ids, names and lengths its text needs, so it reads in
 Vietnamese and English (`text(lang)`, texts in `data/policy_changes.yaml`);
@@ -29,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from baomat.policy import _diff_terms, _diff_use
+from baomat.policy import _diff_filings, _diff_terms, _diff_use
 from baomat.policy.change import MATERIAL, NOT_MATERIAL, Change
 from baomat.policy.model import Policy
 
@@ -55,6 +56,7 @@ def diff(old: Policy, new: Policy) -> list[Change]:
         *_diff_terms.change_notice(old, new),
         *_diff_terms.security(old, new),
         *_diff_terms.service_locks(old, new),
+        *_diff_filings.filings(old, new),
     ]
 
 

@@ -11,7 +11,8 @@ Errors are the six items of Decree 52/2013 Art. 69.1 (a–e, with đ), which the
 law lists as a privacy policy's contents; warnings are what practice and the
 data-protection notice (Decree 13 Art. 13) add: a security commitment, a
 complaint mechanism, the notice items a policy file can hold, sensitive data
-used without explicit notice, transfers abroad and retention without an end
+used without explicit notice, transfers abroad and an impact assessment without
+a dossier recorded or updated in time, and retention without an end
 (docs/decisions/010-policy-lint.md). A policy file is checked on its model;
 prose by the keyword families of `baomat.policy._lint_prose`. Rule ids, texts
 and articles are in `baomat/data/lint_rules.yaml`.
@@ -19,15 +20,19 @@ and articles are in `baomat/data/lint_rules.yaml`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from baomat.domain.calendar import load_vn_calendar
+from baomat.domain.periods import last_day, vietnam_tz
 from baomat.policy._lint_catalogue import Finding, Severity, finding, has_errors
 from baomat.policy._lint_catalogue import Lang as Language
 from baomat.policy._lint_prose import lint_text
 from baomat.policy.errors import Loc, format_loc
-from baomat.policy.lawprofile import LawProfile, load_law_profile
+from baomat.policy.lawprofile import LawProfile, Rule, load_law_profile
 from baomat.policy.model import (
     ConsentMode,
+    Dossier,
     LegalBasis,
     Policy,
     Purpose,
@@ -86,6 +91,7 @@ def lint_policy(policy: Policy, profile: LawProfile | None = None) -> list[Findi
         *_notice(policy),
         *_sensitive(policy),
         *_transfers(policy, profile),
+        *_impact_assessment(policy, profile),
     ]
     return sorted(findings, key=lambda f: f.severity != "error")
 
@@ -179,11 +185,16 @@ def _complaints(policy: Policy) -> Iterator[Finding]:
 
 
 def _notice(policy: Policy) -> Iterator[Finding]:
-    """The notice items (Decree 13 Art. 13) a file can miss: a data-protection contact, and the
-    countries a transfer abroad goes to. Purposes, data types, recipients and retention are
-    required by the model; rights are checked with access."""
+    """The notice items (Decree 13 Art. 13) a file can miss: a data-protection contact, the
+    processing method, the possible harm, and the countries a transfer abroad goes to.
+    Purposes, data types, recipients and retention are required by the model; rights are
+    checked with access."""
     if policy.organisation.contact_unit is None:
         yield finding("W-notice-contact", "policy", path="organisation.contact_unit")
+    if policy.notice.processing_method is None:
+        yield finding("W-notice-processing-method", "policy", path="notice.processing_method")
+    if policy.notice.possible_harm is None:
+        yield finding("W-notice-possible-harm", "policy", path="notice.possible_harm")
     for i, rec in enumerate(policy.recipients):
         if rec.abroad and not rec.countries:
             yield finding(
@@ -221,23 +232,80 @@ def _sensitive(policy: Policy) -> Iterator[Finding]:
 
 
 def _transfers(policy: Policy, profile: LawProfile) -> Iterator[Finding]:
-    """Each recipient abroad needs a cross-border dossier, filed by the profile's deadline."""
-    rule = profile.find("cross_border_filing")
+    """Each recipient abroad needs a cross-border dossier, filed by the profile's deadline
+    (`cross_border_filing`) and updated every `cross_border_update_periodic`."""
+    filing = profile.find("cross_border_filing")
+    periodic = profile.find("cross_border_update_periodic")
     for i, rec in enumerate(policy.recipients):
         if not rec.abroad:
             continue
-        path = _at("recipients", i)
-        if rule is None or rule.amount is None or rule.unit is None:
-            yield finding("W-transfer-dossier", "policy_undated", path=path, recipient=rec.id)
-        else:
-            yield finding(
-                "W-transfer-dossier",
-                "policy",
-                path=path,
+        if rec.transfer_dossier is None:
+            yield _missing("W-transfer-dossier", filing, _at("recipients", i), recipient=rec.id)
+        elif _stale(rec.transfer_dossier, periodic, policy.last_updated):
+            yield _late(
+                "W-transfer-dossier-stale",
+                rec.transfer_dossier,
+                periodic,
+                _at("recipients", i, "transfer_dossier"),
                 recipient=rec.id,
-                amount=rule.amount,
-                unit=_UNIT_WORDS[rule.unit],
             )
+
+
+def _impact_assessment(policy: Policy, profile: LawProfile) -> Iterator[Finding]:
+    """A policy that processes sensitive data or sends data abroad records its impact
+    assessment dossier (`dpia_filing`), which no micro or small firm is spared then (Law 91
+    Art. 38); a recorded one is updated every `dpia_update_periodic`."""
+    dossier = policy.impact_assessment
+    if dossier is None:
+        sensitive = any(
+            f.sensitivity is Sensitivity.SENSITIVE for st in policy.subject_types for f in st.fields
+        )
+        if sensitive or any(r.abroad for r in policy.recipients):
+            yield _missing("W-impact-assessment", profile.find("dpia_filing"), "impact_assessment")
+        return
+    periodic = profile.find("dpia_update_periodic")
+    if _stale(dossier, periodic, policy.last_updated):
+        yield _late("W-impact-assessment-stale", dossier, periodic, "impact_assessment")
+
+
+def _missing(rule_id: str, filing: Rule | None, path: str, recipient: str = "") -> Finding:
+    """A dossier not recorded: with the profile's filing period when it has one. `recipient`
+    names the recipient abroad of a transfer dossier; the impact assessment's texts have none."""
+    if filing is None or filing.amount is None or filing.unit is None:
+        return finding(rule_id, "policy_undated", path=path, recipient=recipient)
+    amount, unit = filing.amount, _UNIT_WORDS[filing.unit]
+    return finding(rule_id, "policy", path=path, amount=amount, unit=unit, recipient=recipient)
+
+
+def _stale(dossier: Dossier, periodic: Rule | None, day: dt.date) -> bool:
+    """Whether the periodic update of `dossier` fell due before `day` (the policy's
+    `last_updated`), counted from its last filing per the Civil Code; never without a rule."""
+    if periodic is None or periodic.amount is None:
+        return False
+    return day > _update_due(dossier, periodic)
+
+
+def _update_due(dossier: Dossier, periodic: Rule) -> dt.date:
+    tz = vietnam_tz()
+    start = dt.datetime.combine(dossier.last_filed(), dt.time(), tzinfo=tz)
+    return last_day(periodic.due(start, load_vn_calendar(), tz=tz), tz)
+
+
+def _late(
+    rule_id: str, dossier: Dossier, periodic: Rule | None, path: str, recipient: str = ""
+) -> Finding:
+    """A dossier whose periodic update is overdue at the policy's date."""
+    assert periodic is not None and periodic.amount is not None and periodic.unit is not None
+    return finding(
+        rule_id,
+        "policy",
+        path=path,
+        last=f"{dossier.last_filed():%d/%m/%Y}",
+        due=f"{_update_due(dossier, periodic):%d/%m/%Y}",
+        amount=periodic.amount,
+        unit=_UNIT_WORDS[periodic.unit],
+        recipient=recipient,
+    )
 
 
 def _rights(rights: list[str], sep: str) -> dict[str, str]:

@@ -247,6 +247,25 @@ class Contract(_Model):
     valid_until: dt.date | None = None
 
 
+class Dossier(_Model):
+    """A dossier filed with the data-protection authority (A05): an impact assessment or a
+    cross-border transfer assessment (Law 91 Arts. 20-22; Decree 356 Arts. 17-20).
+
+    `{reference: "A05-2026-0142", filed_on: 2026-03-02, updated_on: 2026-08-28}`
+    """
+
+    reference: NonEmpty
+    """The reference the authority gave the filing, or the controller's own file number."""
+    filed_on: dt.date
+    """The day the dossier was first filed."""
+    updated_on: dt.date | None = None
+    """The day of its latest update, if it has been updated since."""
+
+    def last_filed(self) -> dt.date:
+        """The day the dossier was last filed or updated: the periodic update counts from it."""
+        return self.updated_on or self.filed_on
+
+
 class Recipient(_Model):
     id: Id
     name: LocalText
@@ -262,6 +281,8 @@ class Recipient(_Model):
     confidential: bool = False
     """Disclosures the law keeps from the subject (e.g. during an investigation)."""
     website: NonEmpty | None = None
+    transfer_dossier: Dossier | None = None
+    """For a recipient abroad: the cross-border transfer impact dossier filed for it."""
 
 
 # --- retention ---------------------------------------------------------------
@@ -372,6 +393,20 @@ class Security(_Model):
     """False promises that no third party tracks visitors on the tenant's pages."""
 
 
+# --- data-protection notice ----------------------------------------------------
+
+
+class Notice(_Model):
+    """The data-protection notice items no other section holds (Decree 13 Art. 13, LAW.md "What
+    a privacy policy must contain"); purposes, data types, recipients, retention, rights and the
+    contact come from their own sections (key `notice`)."""
+
+    processing_method: LocalText | None = None
+    """How the data is processed: collected how, stored where, used and shared by what means."""
+    possible_harm: LocalText | None = None
+    """The unwanted consequences and harm the processing may cause the subjects."""
+
+
 # --- service locks -------------------------------------------------------------
 
 
@@ -417,6 +452,9 @@ class Policy(_Model):
     change_notice: ChangeNotice
     security: Security = Security()
     service_locks: ServiceLocks | None = None
+    notice: Notice = Notice()
+    impact_assessment: Dossier | None = None
+    """The data-protection impact assessment dossier filed for this processing, if any."""
 
     # -- lookups used by the services; all read-only --
 

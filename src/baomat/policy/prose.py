@@ -3,12 +3,13 @@
     read_document(b"<p>Ch\\xc3\\xbang t\\xc3\\xb4i thu th\\xe1\\xba\\xadp email.</p>")
     -> Document(language="vi", sentences=(Sentence("Chúng tôi thu thập email.", 1,
                                                     "chung toi thu thap email."),), text=...)
-    read_document(b"%PDF-1.7 ...") -> ProseError(field="file", rule="is a PDF file, not text")
+    read_document(b"%PDF-1.7 ...") -> ProseError(field="file", rule="is a PDF document, not text")
 
-Plain text or HTML, Vietnamese or English, at most `MAX_BYTES`. HTML loses its
-scripts, styles and comments; its block elements become line breaks, so that a
-sentence keeps the line it came from. `fold` lets rules match Vietnamese typed
-with or without diacritics: "Số điện thoại" and "so dien thoai" fold alike.
+Plain text or HTML, Vietnamese or English, at most `MAX_BYTES`; the bytes are
+read by `baomat.domain.plain_text`, so HTML loses its head, scripts, styles and
+comments, and its block elements become line breaks, so that a sentence keeps
+the line it came from. `fold` lets rules match Vietnamese typed with or without
+diacritics: "Số điện thoại" and "so dien thoai" fold alike.
 
 The language is told offline by counting words (see `detect_language`): no
 model is downloaded and nothing leaves the machine.
@@ -20,8 +21,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Literal
+
+from baomat.domain.plain_text import NotText, text_of
 
 Language = Literal["vi", "en"]
 LangChoice = Literal["auto", "vi", "en"]
@@ -63,10 +65,7 @@ def read_document(data: bytes, *, lang: LangChoice = "auto") -> Document:
 
     With `lang` "vi" or "en" the caller's word is taken and no language is guessed.
     """
-    text = _decode(data)
-    if _looks_like_html(text):
-        text = html_to_text(text)
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ProseError("file", "contains no readable text", "không có nội dung văn bản")
     language = detect_language(text) if lang == "auto" else lang
@@ -85,22 +84,13 @@ def fold(text: str) -> str:
 
 # --- bytes -> text ---------------------------------------------------------------------------
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF file"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a zip archive (or a Word/OpenDocument file)"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-)
-"""Leading bytes of the binary files most often renamed to .txt by mistake."""
-
 
 def _decode(data: bytes) -> str:
-    """UTF-8 bytes (a BOM allowed) -> str; refuses empty, too large and binary input."""
+    """Bytes of a text or HTML file -> its text; refuses too large, empty and binary input.
+
+    Decoding and HTML go through `baomat.domain.plain_text`, without the page's
+    <head>: a page's title is not a sentence of the policy.
+    """
     if len(data) > MAX_BYTES:
         raise ProseError(
             "file",
@@ -109,75 +99,10 @@ def _decode(data: bytes) -> str:
         )
     if not data.strip():
         raise ProseError("file", "is empty", "tệp rỗng")
-    head = data.lstrip()[:8]
-    if head[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        raise ProseError("file", "is a WebP image, not text", "là ảnh WebP, không phải văn bản")
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            raise ProseError("file", f"is {kind}, not text", f"là tệp nhị phân ({kind})")
-    if b"\x00" in data:
-        raise ProseError("file", "is binary (contains NUL bytes)", "là tệp nhị phân (có byte NUL)")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ProseError("file", "is not UTF-8 text", "không phải văn bản mã hoá UTF-8") from None
-
-
-# --- HTML -> text ----------------------------------------------------------------------------
-
-_HTML_HINT = re.compile(
-    r"<\s*(!doctype|html|head|body|p|div|br|h[1-6]|ul|ol|li|table|span|a)\b", re.I
-)
-_SKIPPED = frozenset({"script", "style", "noscript", "template", "head"})
-_BLOCKS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
-        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-        "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-    }
-)  # fmt: skip
-
-
-def _looks_like_html(text: str) -> bool:
-    return _HTML_HINT.search(text[:65536]) is not None
-
-
-class _TextCollector(HTMLParser):
-    """Keeps text outside script/style/head; a block element starts a new line, an item "- "."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":
-            self._skipping = 0  # a <head> left open ends where the body starts
-        elif tag in _SKIPPED:
-            self._skipping += 1
-        elif tag == "li":
-            self.parts.append("\n- ")  # keeps a list a list once the tags are gone
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data.replace("\n", " "))
-
-
-def html_to_text(html: str) -> str:
-    """HTML -> its visible text, one block element per line, entities decoded."""
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
-    lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+        return text_of(data, with_head=False)
+    except NotText as error:
+        raise ProseError(error.field, error.rule, error.rule_vi) from None
 
 
 # --- sentences -------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 The sections follow what Decree 52/2013 Art. 69 and Decree 13 Art. 13 ask a
 notice to say (LAW.md "What a privacy policy must contain"): who collects and
 how to reach them, what is collected (sensitive data marked), why and on what
-legal basis, who receives it (abroad too), how long it is kept, how to see and
-change it, complaints, changes, security, and when the policy last changed.
+legal basis, and how it is processed; who receives it (abroad too), how long
+it is kept, how to see and change it, complaints, changes, security with the
+harm processing may cause, and when the policy last changed.
 
     render(policy, "en") -> "Privacy policy — Demo Shop Co., Ltd.\\n=====...\\n\\n1. Who ..."
 """
@@ -122,6 +123,9 @@ def _purposes(policy: Policy, lang: Lang) -> list[str]:
         if purpose.channels:
             via = ", ".join(label("via." + c, lang) for c in purpose.channels)
             lines.append(f"  {label('channels', lang)}: {via}")
+    method = policy.notice.processing_method
+    if method is not None:
+        lines.append(f"{label('processing_method', lang)}: {method.in_(lang)}")
     return lines
 
 
@@ -225,4 +229,7 @@ def _security(policy: Policy, lang: Lang) -> list[str]:
         if breach.text:
             lines.append(breach.text.in_(lang))
     lines.append(label("tracking" if security.third_party_tracking else "no_tracking", lang))
+    harm = policy.notice.possible_harm
+    if harm is not None:
+        lines.append(f"{label('possible_harm', lang)}: {harm.in_(lang)}")
     return lines

@@ -30,6 +30,7 @@ from baomat.policy.model import (
     ComplaintDeadline,
     ConsentMode,
     DataType,
+    Dossier,
     Duration,
     LegalBasis,
     Policy,
@@ -80,6 +81,7 @@ def check(policy: Policy) -> list[Finding]:
         *_complaints(policy),
         *_service_locks(policy),
         *_languages(policy),
+        *_dossiers(policy),
     ]
 
 
@@ -322,3 +324,40 @@ def _languages(policy: Policy) -> Iterator[Finding]:
         yield Finding(
             ("languages",), "languages must include vi: the notice is always shown in Vietnamese"
         )
+
+
+def _dossiers(policy: Policy) -> Iterator[Finding]:
+    """A transfer dossier belongs to a recipient abroad; a dossier's dates run in order and
+    none is after the file's `last_updated`, since a file records only what was filed by then."""
+    if policy.impact_assessment is not None:
+        yield from _dossier_dates(
+            policy, policy.impact_assessment, ("impact_assessment",), "the impact assessment"
+        )
+    for r, rec in enumerate(policy.recipients):
+        if rec.transfer_dossier is None:
+            continue
+        loc: Loc = ("recipients", r, "transfer_dossier")
+        if not rec.abroad:
+            yield Finding(
+                loc,
+                f"recipient '{rec.id}' has a transfer_dossier but abroad is false; the "
+                "cross-border dossier is only for recipients abroad",
+            )
+        what = f"the transfer dossier of recipient '{rec.id}'"
+        yield from _dossier_dates(policy, rec.transfer_dossier, loc, what)
+
+
+def _dossier_dates(policy: Policy, dossier: Dossier, loc: Loc, what: str) -> Iterator[Finding]:
+    updated = dossier.updated_on
+    if updated is not None and updated < dossier.filed_on:
+        yield Finding(
+            (*loc, "updated_on"),
+            f"{what} is updated_on {updated}, before it was filed_on {dossier.filed_on}",
+        )
+    for key, day in (("filed_on", dossier.filed_on), ("updated_on", updated)):
+        if day is not None and day > policy.last_updated:
+            yield Finding(
+                (*loc, key),
+                f"{what} has {key} {day}, after the policy's last_updated "
+                f"{policy.last_updated}; a policy records only filings made by its date",
+            )

@@ -17,6 +17,7 @@ from baomat.policy.fides import retention_text
 from baomat.policy.model import (
     SENSITIVE_CATEGORIES,
     ConsentMode,
+    Dossier,
     Duration,
     FieldSpec,
     Policy,
@@ -51,6 +52,20 @@ def day(at: dt.date | dt.datetime | None) -> str:
 
 def duration(d: Duration | None, lang: str) -> str:
     return "—" if d is None else f"{d.amount} {label('units', d.unit.value, lang)}"
+
+
+def dossier(filed: Dossier | None, lang: str) -> str:
+    """A recorded dossier: "reference A05-…, filed on 02/03/2026, last updated on 28/08/2026";
+    "Not recorded in the policy: to be completed" when the policy records none."""
+    if filed is None:
+        return say("not_recorded", lang)
+    return say(
+        "dossier_value",
+        lang,
+        reference=filed.reference,
+        filed=day(filed.filed_on),
+        last=day(filed.last_filed()),
+    )
 
 
 def types_of(policy: Policy, purpose: Purpose) -> list[SubjectType]:
@@ -187,13 +202,14 @@ def transfers(policy: Policy, lang: str) -> Section:
     abroad = [r for r in policy.recipients if r.abroad]
     if not abroad:
         return Section(say("abroad", lang), text=(say("no_transfer", lang),))
-    rows = [tuple(say(h, lang) for h in ("recipient", "countries", "data"))]
+    rows = [tuple(say(h, lang) for h in ("recipient", "countries", "data", "transfer_dossier"))]
     for r in abroad:
         rows.append(
             (
                 r.name.in_(lang),
                 ", ".join(r.countries) or say("not_named", lang),
                 fields_named(r.fields, policy.subject_types, lang),
+                dossier(r.transfer_dossier, lang),
             )
         )
     return Section(say("abroad", lang), table=tuple(rows))

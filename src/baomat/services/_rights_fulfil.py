@@ -71,18 +71,18 @@ def correct(
     uow: UnitOfWork,
     tenant: str,
     request: RightsRequest,
-    change: tuple[Mapping[str, str], Mapping[str, str], Sequence[str]],
+    change: subjects.CheckedChange,
     named: Sequence[str],
     actor: str,
     at: dt.datetime,
 ) -> None:
-    """A correction with its checked `change` (`subjects.checked_change`: values, their
-    normalised forms, fields to clear) → done; the audit names the fields `named`."""
-    new_values, new_index, removed = change
+    """A correction with its checked `change` (`subjects.checked_change`) → done; the audit
+    names the fields `named` and, as a `subject.update` does, the personal data found in
+    free text by kind and count (`subjects.pii_detail`)."""
+    new_values, new_index, removed, found = change
     uow.subjects.replace_values(tenant, request.subject, new_values, new_index, at, remove=removed)
-    effect = AuditEvent(
-        actor, "subject.correct", request.subject, tuple(named), detail={"request": request.id}
-    )
+    detail = {"request": request.id, **subjects.pii_detail(found)}
+    effect = AuditEvent(actor, "subject.correct", request.subject, tuple(named), detail=detail)
     steps.finish(uow, tenant, request, actor, at, [effect])
 
 

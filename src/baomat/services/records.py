@@ -15,9 +15,12 @@ notice's items (LAW.md, Decree 13 Art. 13 carried on): purpose, data types,
 processing method, other parties incl. abroad, possible harm, start and end of
 processing, subject rights, the data-protection contact, sensitive data; and
 when it is due (law profile rules `dpia_filing`, `dpia_update_periodic`,
-`dpia_update_major_change`: Law 91 Arts. 21–22, Decree 356 Art. 20). What the
-data cannot say (harm's likelihood, proportionality, sign-off) is marked
-"draft, to be completed", never guessed.
+`dpia_update_major_change`: Law 91 Arts. 21–22, Decree 356 Art. 20). The
+dossier filed (`impact_assessment`), each transfer's (`transfer_dossier`) and
+the notice texts (`notice.processing_method`, `notice.possible_harm`) are
+printed when the policy records them and marked "to be completed" when not.
+What the data cannot say (harm's likelihood, proportionality, sign-off) is
+marked "draft, to be completed", never guessed.
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ from baomat.domain.errors import Invalid
 from baomat.domain.periods import last_day, vietnam_tz
 from baomat.policy.fides import retention_text
 from baomat.policy.lawprofile import Rule, load_law_profile
-from baomat.policy.model import Policy
+from baomat.policy.model import LocalText, Policy
 from baomat.services import _documents
 from baomat.services import _records_text as t
 from baomat.services._breach_notice import category
 from baomat.services._documents import Document, Section
-from baomat.store.activity import Activity, ActivityRepository
+from baomat.store.activity import Activity
 from baomat.store.uow import UnitOfWork
 
 Kind = Literal["ropa", "dpia"]
@@ -48,7 +51,7 @@ FORMATS = ("html", "pdf")
 def activity(uow: UnitOfWork, tenant: str, now: dt.datetime) -> Activity:
     """The tenant's live counts, the "last 12 months" ones from this day a year ago."""
     with uow:
-        return ActivityRepository(uow.conn).counts(tenant, since=year_before(now))
+        return uow.activity.counts(tenant, since=year_before(now))
 
 
 def document(uow: UnitOfWork, policy: Policy, kind: str, lang: str, now: dt.datetime) -> Document:
@@ -115,7 +118,7 @@ def dpia(policy: Policy, figures: Activity, lang: str, now: dt.datetime) -> Docu
             _filing(policy, figures, lang),
             t.purposes(policy, figures, lang),
             t.categories(policy, lang),
-            Section(t.say("method", lang), text=(t.say("method_text", lang),)),
+            _method(policy, lang),
             t.subjects(policy, figures, lang),
             t.recipients(policy, figures, lang, heading="others"),
             t.transfers(policy, lang),
@@ -148,12 +151,18 @@ def _filing(policy: Policy, figures: Activity, lang: str) -> Section:
     filing = profile.find("dpia_filing")
     if filing is not None:
         rows.append((t.say("filing_due", lang), _due(filing, first, lang)))
+    rows.append((t.say("assessment", lang), t.dossier(policy.impact_assessment, lang)))
     periodic = profile.find("dpia_update_periodic")
     if periodic is not None and periodic.amount is not None and periodic.unit is not None:
         unit = t.label("units", periodic.unit.value, lang)
         rows.append(
             (t.say("periodic", lang), t.say("every", lang, amount=periodic.amount, unit=unit))
         )
+        if policy.impact_assessment is not None:
+            last = dt.datetime.combine(
+                policy.impact_assessment.last_filed(), dt.time(), tzinfo=vietnam_tz()
+            )
+            rows.append((t.say("next_update", lang), _due(periodic, last, lang)))
     major = profile.find("dpia_update_major_change")
     if major is not None and major.amount is not None and major.unit is not None:
         unit = t.label("units", major.unit.value, lang)
@@ -166,6 +175,19 @@ def _filing(policy: Policy, figures: Activity, lang: str) -> Section:
         exemption = t.say("exemption_value", lang, sensitive=sensitive, subjects=kept)
         rows.append((t.say("exemption", lang), exemption))
     return Section(t.say("filing", lang), rows=tuple(rows))
+
+
+def _method(policy: Policy, lang: str) -> Section:
+    """The policy's own account of how data is processed (`notice.processing_method`), or a
+    mark to complete it, then how baomat itself collects, stores and discloses the data."""
+    stated = _stated(policy.notice.processing_method, "notice.processing_method", lang)
+    return Section(t.say("method", lang), text=(stated, t.say("method_text", lang)))
+
+
+def _stated(text: LocalText | None, key: str, lang: str) -> str:
+    if text is None:
+        return t.say("not_stated", lang, item=key)
+    return t.say("stated", lang, text=text.in_(lang))
 
 
 def _protection(policy: Policy, lang: str) -> Section:
@@ -201,7 +223,8 @@ def _harm(policy: Policy, figures: Activity, lang: str) -> Section:
     kept = sum(active + closed for active, closed in figures.subjects.values())
     signals.append(f"– {t.say('risk_volume', lang, n=kept)}")
     signals.append(f"– {t.say('risk_incidents', lang, n=figures.incidents_since)}")
-    return Section(t.say("harm", lang), text=("\n".join(signals), t.say("harm_todo", lang)))
+    stated = _stated(policy.notice.possible_harm, "notice.possible_harm", lang)
+    return Section(t.say("harm", lang), text=(stated, "\n".join(signals), t.say("harm_todo", lang)))
 
 
 # --- shared ---------------------------------------------------------------------------------

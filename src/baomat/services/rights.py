@@ -148,7 +148,7 @@ def file_own(
             elif the_kind is Kind.CORRECT:
                 assert values is not None  # waits_for_staff: a correction without values waits
                 change = subjects.checked_change(uow, policy, record, values, at)
-                _claim_unique(uow, policy, record.subject_type, record.id, change[1])
+                _claim_unique(uow, policy, record.subject_type, record.id, change.searchable)
                 fulfil.correct(uow, tenant, request, change, list(values), actor, at)
             elif the_kind is Kind.DELETE:
                 fulfil.delete(uow, tenant, request, actor, at)
@@ -300,7 +300,7 @@ def correct(
     with uow:
         request = steps.open_request(uow, policy.tenant, request_id, Kind.CORRECT, lock=True)
         steps.lock_unchanged(uow, policy.tenant, request.subject, seen)
-        _claim_unique(uow, policy, record.subject_type, request.subject, change[1])
+        _claim_unique(uow, policy, record.subject_type, request.subject, change.searchable)
         fulfil.correct(uow, policy.tenant, request, change, list(values), actor, at)
         uow.commit()
     return request

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from baomat.domain import pii
 from baomat.domain.audit import AuditEvent
@@ -21,6 +22,19 @@ from baomat.store.uow import UnitOfWork
 PiiFound = dict[str, tuple[PiiHandling, dict[pii.Kind, int]]]
 """Per `free_text` field with personal data in it: what the policy does with it, and how many
 findings of each kind the scan made (never the values)."""
+
+
+class CheckedChange(NamedTuple):
+    """New values for some of a subject's fields, checked as at collection."""
+
+    values: dict[str, str]
+    """The values to store (free text redacted where its field says so)."""
+    searchable: dict[str, str]
+    """Their normalised searchable forms, for the blind index."""
+    removed: list[str]
+    """Optional fields to clear."""
+    pii_found: PiiFound
+    """The personal data found in the changed free-text fields."""
 
 
 class _RecordChecker:
@@ -122,7 +136,24 @@ def register(
     actor: str,
     at: dt.datetime,
 ) -> list[str]:
-    """Stores subjects of one type with their values → their pseudonymous ids.
+    """Stores subjects of one type with their values → their pseudonymous ids
+    (`register_scanned`, without what the scan of free text found)."""
+    return [
+        subject_id
+        for subject_id, _ in register_scanned(uow, policy, subject_type, records, actor, at)
+    ]
+
+
+def register_scanned(
+    uow: UnitOfWork,
+    policy: Policy,
+    subject_type: str,
+    records: Sequence[Mapping[str, str]],
+    actor: str,
+    at: dt.datetime,
+) -> list[tuple[str, PiiFound]]:
+    """Stores subjects of one type with their values → each one's pseudonymous id, and the
+    personal data found in its free-text fields (kinds and counts, never a value).
 
     All or nothing: one bad record stores none. Each subject gets an audit entry
     naming the fields stored, never their values, and the kinds of personal data
@@ -153,7 +184,7 @@ def register(
             at,
         )
         uow.commit()
-    return [s.id for s in new]
+    return [(s.id, found) for s, found in screened]
 
 
 def claim_unique(
@@ -206,7 +237,21 @@ def update(
     actor: str,
     at: dt.datetime,
 ) -> list[str]:
-    """Sets or clears field values of a live subject → the fields changed, sorted.
+    """Sets or clears field values of a live subject → the fields changed, sorted
+    (`update_scanned`, without what the scan of free text found)."""
+    return update_scanned(uow, policy, subject_id, values, actor, at)[0]
+
+
+def update_scanned(
+    uow: UnitOfWork,
+    policy: Policy,
+    subject_id: str,
+    values: Mapping[str, str | None],
+    actor: str,
+    at: dt.datetime,
+) -> tuple[list[str], PiiFound]:
+    """Sets or clears field values of a live subject → the fields changed, sorted, and the
+    personal data found in the changed free-text fields (kinds and counts, never a value).
 
     Checked as at registration (`_RecordChecker` against the current policy:
     declared fields, types and named validators, required fields kept, unique
@@ -227,7 +272,7 @@ def update(
         if record is None or record.status == "erased":
             raise NotFound("subject not found")
         record = _lock_open(uow, policy.tenant, subject_id)
-        new_values, new_index, removed, found = _screened_change(uow, policy, record, given, at)
+        new_values, new_index, removed, found = checked_change(uow, policy, record, given, at)
         claim_unique(
             uow,
             policy.tenant,
@@ -249,7 +294,7 @@ def update(
             at,
         )
         uow.commit()
-    return changed
+    return changed, found
 
 
 def checked_change(
@@ -258,21 +303,10 @@ def checked_change(
     record: SubjectRecord,
     values: Mapping[str, str],
     at: dt.datetime,
-) -> tuple[dict[str, str], dict[str, str], list[str]]:
+) -> CheckedChange:
     """Inside an open unit of work: new values for some of a subject's fields, checked as at
-    collection with the required fields it keeps → (values to store, their normalised
-    searchable forms, optional fields to clear). Invalid naming the field."""
-    return _screened_change(uow, policy, record, values, at)[:3]
-
-
-def _screened_change(
-    uow: UnitOfWork,
-    policy: Policy,
-    record: SubjectRecord,
-    values: Mapping[str, str],
-    at: dt.datetime,
-) -> tuple[dict[str, str], dict[str, str], list[str], PiiFound]:
-    """`checked_change`, and the personal data found in the changed free-text fields."""
+    collection with the required fields it keeps, free text scanned → `CheckedChange`.
+    Invalid naming the field."""
     for name, value in values.items():
         if not isinstance(value, str):
             raise Invalid(name, "must be text")
@@ -283,7 +317,9 @@ def _screened_change(
     new_values = {f: checked.values[f] for f in values if f in checked.values}
     new_index = {f: checked.index[f] for f in new_values if f in checked.index}
     removed = sorted(f for f in values if f not in checked.values)
-    return new_values, new_index, removed, {f: found[f] for f in values if f in found}
+    return CheckedChange(
+        new_values, new_index, removed, {f: found[f] for f in values if f in found}
+    )
 
 
 def policy_unique(policy: Policy, subject_type: str) -> tuple[str, ...]:

@@ -45,7 +45,7 @@ def test_import_writes_the_draft_to_output(tmp_path: Path) -> None:
     [
         (b"", "file: is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file: is a PNG image, not text"),
-        (b"%PDF-1.4\n", "file: is a PDF file, not text"),
+        (b"%PDF-1.4\n", "file: is a PDF document, not text"),
         (
             "Nous collectons vos données personnelles pour traiter votre commande.".encode(),
             "language: the text is neither Vietnamese nor English",

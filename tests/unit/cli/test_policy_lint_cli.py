@@ -29,7 +29,14 @@ def test_a_file_with_only_warnings_exits_0_with_one_line_per_finding() -> None:
         f"{path}: W-notice-contact warning (Decree 13/2023/ND-CP Art. 13 [check]): "
         "organisation.contact_unit: The policy names no unit in charge of data protection: "
         "add organisation.contact_unit.",
-        f"{path}: errors: 0, warnings: 2",
+        f"{path}: W-notice-processing-method warning (Decree 13/2023/ND-CP Art. 13 [check]): "
+        "notice.processing_method: The policy does not say how personal data is processed: "
+        "add notice.processing_method (how it is collected, where it is stored, how it is used "
+        "and shared).",
+        f"{path}: W-notice-possible-harm warning (Decree 13/2023/ND-CP Art. 13 [check]): "
+        "notice.possible_harm: The policy does not state the unwanted consequences and harm "
+        "that may occur: add notice.possible_harm.",
+        f"{path}: errors: 0, warnings: 4",
     ]
 
 
@@ -43,7 +50,7 @@ def test_an_error_finding_exits_1_and_messages_default_to_vietnamese() -> None:
         f"{path}: A69.1dd-contact error (Decree 52/2013/ND-CP Art. 69.1(đ)): organisation: "
         "Đơn vị thu thập không có số điện thoại hay email"
     )
-    assert result.stdout.splitlines()[-1] == f"{path}: lỗi: 1, cảnh báo: 4"
+    assert result.stdout.splitlines()[-1] == f"{path}: lỗi: 1, cảnh báo: 6"
 
 
 def test_a_prose_policy_is_linted_with_text_and_its_lines() -> None:
@@ -88,7 +95,7 @@ def test_html_is_one_autoescaped_page_in_the_chosen_language(tmp_path: Path) -> 
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert "&lt;b&gt;policy&lt;i&gt;.yaml" in page and "<b>policy" not in page
     assert page.count('<tr class="error">') == 1
-    assert page.count('<tr class="warning">') == 4
+    assert page.count('<tr class="warning">') == 7
     assert "<script" not in page
 
 

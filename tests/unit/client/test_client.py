@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from baomat.client import ApiError, Client
+from baomat.client import ApiError, Client, PiiInField, Stored
 
 KEY = "bm_0123456789abcdef_" + "s" * 43
 
@@ -159,6 +159,22 @@ def test_an_update_and_a_password_name_the_subject_as_one_segment() -> None:
     assert json.loads(update.content) == {"values": {"phone": "0912 345 678", "address": None}}
     assert (password.method, password.url.raw_path) == ("POST", b"/v1/subjects/a%2Fb/password")
     assert json.loads(password.content) == {"password": "một mật khẩu đủ dài"}
+
+
+def test_the_personal_data_found_in_free_text_comes_back_by_field_kind_and_count() -> None:
+    found = {"review": {"handling": "flag", "counts": {"email": 1, "phone": 2}}}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(201, json={"id": "abc", "pii_found": found})
+        return httpx.Response(200, json={"id": "abc", "fields": ["review"], "pii_found": {}})
+
+    with _client(httpx.MockTransport(answer)) as api:
+        created = api.create_subject_scanned("member", {"review": "..."})
+        updated = api.update_subject_scanned("abc", {"review": "..."})
+
+    assert created == Stored("abc", [], {"review": PiiInField("flag", {"email": 1, "phone": 2})})
+    assert updated == Stored("abc", ["review"], {})
 
 
 def test_a_second_registration_of_a_unique_value_is_a_conflict_naming_the_field() -> None:

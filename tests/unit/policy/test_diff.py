@@ -342,6 +342,39 @@ def test_a_field_in_another_category_or_sensitivity_or_now_required_is_material(
     assert _codes(formatted) == [("field_format_changed", False)]
 
 
+def _free_text(pii: str | None) -> Edit:
+    def edit(doc: dict[str, Any]) -> None:
+        _field(doc, "full_name").update(free_text=True, pii=pii)
+
+    return edit
+
+
+def test_redacting_found_personal_data_is_a_format_change_and_keeping_it_is_material() -> None:
+    flag, redact, unset = _free_text("flag"), _free_text("redact"), _free_text(None)
+
+    [redacted] = diff(_policy(flag), _policy(redact, version=2))
+    assert (redacted.code, redacted.material) == ("field_format_changed", False)
+    [kept] = diff(_policy(redact), _policy(unset, version=2))
+    assert (kept.code, kept.material, kept.path) == (
+        "field_pii_kept",
+        True,
+        "subject_types.customer.fields.full_name.pii",
+    )
+    assert kept.purposes == {"deliver_orders"}  # the purposes using the field
+    assert "no longer redacted" in kept.text("en") and "không còn bị che" in kept.text("vi")
+    assert diff(_policy(unset), _policy(flag, version=2)) == []  # absent means flag
+
+
+def test_a_redacted_field_no_longer_scanned_keeps_personal_data_and_is_material() -> None:
+    def plain(doc: dict[str, Any]) -> None:
+        _field(doc, "full_name")["free_text"] = False
+
+    assert [(c.code, c.material) for c in diff(_policy(_free_text("redact")), _policy(plain))] == [
+        ("field_pii_kept", True),
+        ("field_format_changed", False),
+    ]
+
+
 def test_a_new_kind_of_subject_is_material_and_a_dropped_one_is_not() -> None:
     seller = {"id": "seller", "name": {"vi": "Người bán", "en": "Seller"}, "fields": [PHONE]}
     assert ("subject_type_added", True) in _codes(lambda d: d["subject_types"].append(seller))
@@ -517,6 +550,83 @@ def test_a_new_reason_to_lock_a_service_is_material_and_a_dropped_one_is_not() -
         ("lock_violation_added", True),
         ("lock_purposes_added", True),
     ]
+
+
+DOSSIER = {"reference": "A05-CB-2026-0077", "filed_on": "2026-01-05"}
+
+
+def _abroad_with(dossier: dict[str, str] | None) -> Edit:
+    def edit(doc: dict[str, Any]) -> None:
+        doc["recipients"][0].update(abroad=True, countries=["SG"])
+        if dossier is not None:
+            doc["recipients"][0]["transfer_dossier"] = dossier
+
+    return edit
+
+
+def test_a_transfer_dossier_filed_or_updated_is_recorded_and_not_material() -> None:
+    before = _policy(_abroad_with(None))
+    filed = _policy(_abroad_with(DOSSIER), 2)
+    updated = _policy(_abroad_with({**DOSSIER, "updated_on": "2026-01-14"}), 3)
+
+    [recorded] = diff(before, filed)
+    [again] = diff(filed, updated)
+
+    assert (recorded.code, recorded.material, recorded.path) == (
+        "dossier_recorded", False, "recipients.courier.transfer_dossier",
+    )  # fmt: skip
+    assert recorded.text("en") == (
+        "Recorded the cross-border transfer impact dossier of recipient 'courier': "
+        "reference A05-CB-2026-0077, filed on 05/01/2026, last updated on 05/01/2026."
+    )
+    assert "cập nhật lần cuối ngày 14/01/2026" in again.text("vi")
+    assert [(c.code, c.material) for c in diff(filed, before)] == [("dossier_removed", False)]
+
+
+def test_a_new_recipient_abroad_with_its_dossier_is_a_material_transfer_only() -> None:
+    def edit(doc: dict[str, Any]) -> None:
+        doc["recipients"][0]["id"] = "group_partner"
+        _abroad_with(DOSSIER)(doc)
+
+    codes = _codes(edit)
+
+    assert ("transfer_abroad", True) in codes
+    assert all(code != "dossier_recorded" for code, _ in codes)
+
+
+def test_an_impact_assessment_recorded_updated_or_dropped_is_not_material() -> None:
+    assessment = {"reference": "A05-DPIA-2026-0142", "filed_on": "2026-01-05"}
+    filed = _policy(lambda d: d.update(impact_assessment=assessment))
+    updated = _policy(
+        lambda d: d.update(impact_assessment={**assessment, "updated_on": "2026-01-10"}), 2
+    )
+
+    assert [(c.code, c.material, c.path) for c in diff(_policy(), filed)] == [
+        ("dossier_recorded", False, "impact_assessment")
+    ]
+    [again] = diff(filed, updated)
+    assert "last updated on 10/01/2026" in again.text("en")
+    [dropped] = diff(filed, _policy(version=2))
+    assert (dropped.code, dropped.material) == ("dossier_removed", False)
+    assert dropped.text("en") == (
+        "The policy no longer records the data protection impact assessment dossier."
+    )
+
+
+def test_notice_texts_added_or_reworded_are_wording_and_dropped_ones_are_recorded() -> None:
+    harm = {"vi": "Lộ thông tin liên hệ", "en": "Exposure of contact details"}
+    stated = _policy(lambda d: d.update(notice={"possible_harm": harm}))
+    reworded = _policy(lambda d: d.update(notice={"possible_harm": {**harm, "en": "Leaks"}}), 2)
+
+    assert [(c.code, c.path) for c in diff(_policy(), stated)] == [
+        ("wording_changed", "notice.possible_harm")
+    ]
+    assert [(c.code, c.material) for c in diff(stated, reworded)] == [("wording_changed", False)]
+    [dropped] = diff(stated, _policy(version=2))
+    assert (dropped.code, dropped.material) == ("notice_text_removed", False)
+    assert dropped.text("vi") == (
+        "Chính sách không còn nêu hậu quả, thiệt hại không mong muốn có khả năng xảy ra."
+    )
 
 
 def test_another_controller_is_material_and_new_contact_details_are_not() -> None:

@@ -30,6 +30,10 @@ def _complete() -> Doc:
     doc["security"] = {
         "measures": [{"id": "encryption", "text": {"vi": "Mã hóa dữ liệu", "en": "Encryption"}}]
     }
+    doc["notice"] = {
+        "processing_method": {"vi": "Thu thập qua biểu mẫu", "en": "Collected through forms"},
+        "possible_harm": {"vi": "Lộ địa chỉ email", "en": "Exposure of email addresses"},
+    }
     return doc
 
 
@@ -156,25 +160,102 @@ def test_a_policy_without_a_data_protection_contact_misses_a_notice_item() -> No
     ]
 
 
-def test_a_recipient_abroad_needs_its_countries_and_a_transfer_dossier() -> None:
+@pytest.mark.parametrize("item", ["processing_method", "possible_harm"])
+def test_a_policy_without_a_notice_text_misses_that_notice_item(item: str) -> None:
+    rule = f"W-notice-{item.replace('_', '-')}"
+
+    assert _lint(lambda doc: doc["notice"].pop(item)) == [(rule, f"notice.{item}")]
+
+
+def test_a_recipient_abroad_needs_its_countries_a_transfer_dossier_and_an_assessment() -> None:
     def change(doc: Doc) -> None:
         doc["recipients"][0]["abroad"] = True
 
     assert _lint(change) == [
         ("W-notice-countries", "recipients[0].countries"),
         ("W-transfer-dossier", "recipients[0]"),
+        ("W-impact-assessment", "impact_assessment"),
     ]
+
+
+DOSSIER = {"reference": "A05-2026-0142", "filed_on": "2025-12-01"}
+"""Filed 1 Dec 2025: the six-month update fell due on 1 Jun 2026 (Civil Code Art. 147.2)."""
+
+
+def _abroad(dossier: dict[str, str] | None) -> Callable[[Doc], None]:
+    """The courier abroad in Singapore, with its transfer dossier and an impact assessment
+    (both `dossier`; neither when None)."""
+
+    def change(doc: Doc) -> None:
+        doc["recipients"][0].update(abroad=True, countries=["SG"])
+        if dossier is not None:
+            doc["recipients"][0]["transfer_dossier"] = dict(dossier)
+            doc["impact_assessment"] = dict(dossier)
+
+    return change
+
+
+def _dated(day: str, change: Callable[[Doc], None]) -> Callable[[Doc], None]:
+    def dated(doc: Doc) -> None:
+        doc["last_updated"] = day
+        change(doc)
+
+    return dated
+
+
+def test_a_recorded_transfer_dossier_and_assessment_clear_their_warnings() -> None:
+    assert _lint(_dated("2026-01-15", _abroad(DOSSIER))) == []
+
+
+def test_the_six_month_update_is_due_on_its_last_day_and_late_the_day_after() -> None:
+    assert _lint(_dated("2026-06-01", _abroad(DOSSIER))) == []
+    assert _lint(_dated("2026-06-02", _abroad(DOSSIER))) == [
+        ("W-transfer-dossier-stale", "recipients[0].transfer_dossier"),
+        ("W-impact-assessment-stale", "impact_assessment"),
+    ]
+
+
+def test_a_stale_dossier_names_its_last_filing_the_period_and_the_due_day() -> None:
+    [transfer, assessment] = lint_policy(_parsed(_dated("2026-07-01", _abroad(DOSSIER))))
+
+    assert "recipient 'courier' was last filed or updated on 01/12/2025" in transfer.message_en
+    assert "every 6 months, which fell due on 01/06/2026" in transfer.message_en
+    assert "cập nhật lần cuối ngày 01/12/2025" in assessment.message_vi
+    assert (transfer.severity, assessment.severity) == ("warning", "warning")
+
+
+def test_the_update_counts_from_the_latest_update_not_the_first_filing() -> None:
+    updated = {**DOSSIER, "updated_on": "2026-05-20"}
+
+    assert _lint(_dated("2026-07-01", _abroad(updated))) == []
+
+
+def test_a_profile_without_periodic_updates_never_finds_a_dossier_stale() -> None:
+    policy = _parsed(_dated("2026-07-01", _abroad(DOSSIER)))
+
+    assert lint_policy(policy, load_law_profile("decree-13-2023")) == []
+
+
+def test_sensitive_data_needs_an_impact_assessment_even_with_consent() -> None:
+    def change(doc: Doc) -> None:
+        _sensitive_card("contract", "opt_in")(doc)
+        doc.pop("impact_assessment")
+
+    assert _lint(change) == [("W-impact-assessment", "impact_assessment")]
 
 
 def test_the_transfer_dossier_deadline_comes_from_the_law_profile() -> None:
     def change(doc: Doc) -> None:
         doc["recipients"][0].update(abroad=True, countries=["SG"])
 
-    [dossier] = lint_policy(_parsed(change), load_law_profile("decree-13-2023"))
+    [dossier, assessment] = lint_policy(_parsed(change), load_law_profile("decree-13-2023"))
 
-    rule = load_law_profile("decree-13-2023").rule("cross_border_filing")
+    profile = load_law_profile("decree-13-2023")
+    transfer_rule, dpia_rule = (profile.rule(r) for r in ("cross_border_filing", "dpia_filing"))
     assert dossier.rule == "W-transfer-dossier"
-    assert f"within {rule.amount} days of the first transfer" in dossier.message_en
+    assert f"within {transfer_rule.amount} days of the first transfer" in dossier.message_en
+    assert assessment.rule == "W-impact-assessment"
+    assert f"within {dpia_rule.amount} days of the first processing" in assessment.message_en
 
 
 def _sensitive_card(basis: str, consent: str) -> Callable[[Doc], None]:
@@ -198,6 +279,7 @@ def _sensitive_card(basis: str, consent: str) -> Callable[[Doc], None]:
                 "fields": ["card_number"],
             }
         )
+        doc["impact_assessment"] = {"reference": "DPIA-2026-01", "filed_on": "2026-01-10"}
 
     return change
 
@@ -247,11 +329,18 @@ def test_errors_come_before_warnings() -> None:
 
 # --- the five example policies ---------------------------------------------------------------
 
+NOTICE_ITEMS = [
+    ("W-notice-processing-method", "notice.processing_method"),
+    ("W-notice-possible-harm", "notice.possible_harm"),
+]
+"""No seed states the processing method or the possible harm, so every example lacks both."""
+
 EXPECTED: dict[str, list[tuple[str, str]]] = {
     # The seed's complaint section reads "Email your complaint to:;" and names no contact unit.
     "wesale": [
         ("W-complaint-channel-empty", "complaints.channels[1]"),
         ("W-notice-contact", "organisation.contact_unit"),
+        *NOTICE_ITEMS,
     ],
     # The seed's only email is a placeholder ("[email protected]") and it gives no phone; it
     # keeps data "as long as needed" and has no complaint section at all.
@@ -261,25 +350,33 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("W-complaints", "complaints.channels"),
         ("W-complaint-deadline", "complaints.deadline"),
         ("W-notice-contact", "organisation.contact_unit"),
+        *NOTICE_ITEMS,
     ],
-    # No time limit for answering questions or complaints.
+    # No time limit for answering questions or complaints; a credit card number (sensitive) is
+    # collected, and the seed mentions no impact assessment.
     "wecan": [
         ("W-complaint-deadline", "complaints.deadline"),
         ("W-notice-contact", "organisation.contact_unit"),
+        *NOTICE_ITEMS,
+        ("W-impact-assessment", "impact_assessment"),
     ],
     # Only a business number and a head office: no phone, no email; kept until the company deems
-    # it unneeded; partners "outside the Vietnamese market" with no country named.
+    # it unneeded; partners "outside the Vietnamese market" with no country named, and neither a
+    # transfer dossier nor an impact assessment mentioned.
     "clevergroup": [
         ("A69.1dd-contact", "organisation"),
         ("W-retention-no-end", "retention[0]"),
         ("W-notice-contact", "organisation.contact_unit"),
+        *NOTICE_ITEMS,
         ("W-notice-countries", "recipients[1].countries"),
         ("W-transfer-dossier", "recipients[1]"),
+        ("W-impact-assessment", "impact_assessment"),
     ],
     # Kept until the customer asks for cancellation; complaints handled with no time limit.
     "ecomviet": [
         ("W-retention-no-end", "retention[0]"),
         ("W-complaint-deadline", "complaints.deadline"),
+        *NOTICE_ITEMS,
     ],
 }
 

@@ -145,7 +145,7 @@ def test_html_without_visible_text_is_refused_as_empty() -> None:
 @pytest.mark.parametrize(
     ("data", "kind"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF file"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
         (b"GIF89a\x01\x00", "a GIF image"),

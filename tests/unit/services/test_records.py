@@ -89,3 +89,36 @@ def test_every_label_has_a_vietnamese_and_an_english_text_with_the_same_blanks()
             assert all(isinstance(t, str) and t for t in texts.values()), (group, key)
             blanks = [sorted(re.findall(r"{(\w+)}", texts[lang])) for lang in ("vi", "en")]
             assert blanks[0] == blanks[1], (group, key)
+
+
+class _Counts:
+    """The unit of work's `activity` repository, faked: it answers FIGURES and notes each ask."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, dt.datetime]] = []
+
+    def counts(self, tenant: str, since: dt.datetime) -> Activity:
+        self.asked.append((tenant, since))
+        return FIGURES
+
+
+class _Uow:
+    """Only what `records.activity` may touch: the block and `activity`, no connection."""
+
+    def __init__(self) -> None:
+        self.activity = _Counts()
+
+    def __enter__(self) -> _Uow:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_the_live_counts_come_from_the_unit_of_works_activity_repository() -> None:
+    uow = _Uow()
+
+    figures = records.activity(uow, "clevergroup", NOW)  # type: ignore[arg-type]
+
+    assert figures is FIGURES
+    assert uow.activity.asked == [("clevergroup", records.year_before(NOW))]

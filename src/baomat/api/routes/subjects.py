@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from baomat.api import errors
 from baomat.api.deps import ClockDep, PolicyDep, TenantDep, UowDep
 from baomat.domain.login import MAX_PASSWORD
+from baomat.policy.model import PiiHandling
 from baomat.services import subject_login, subjects
 
 router = APIRouter(prefix="/subjects", tags=["subjects"], responses=errors.responses(401, 422))
@@ -49,14 +50,35 @@ class NewPassword(BaseModel):
     """At least 12 characters once normalised, not containing the subject's id."""
 
 
+class PiiInField(BaseModel):
+    """`{"handling": "flag", "counts": {"email": 1, "phone": 1}}`: never a value."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    handling: PiiHandling
+    """`flag`: stored as written; `redact`: each find stored as `[kind]`."""
+    counts: dict[str, int]
+    """Kind of personal data (`phone`, `email`, `citizen_id`, ...) → how many were found."""
+
+
+PiiFound = Annotated[
+    dict[str, PiiInField],
+    Field(description="Free-text field → the personal data found in it; {} when none was."),
+]
+
+
 class Created(BaseModel):
     id: str
+    pii_found: PiiFound
 
 
 class Updated(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     id: str
     fields: list[str]
     """The fields set or cleared."""
+    pii_found: PiiFound
 
 
 class SubjectValues(BaseModel):
@@ -69,15 +91,16 @@ class SubjectValues(BaseModel):
 def create_subject(
     body: NewSubject, tenant: TenantDep, policy: PolicyDep, uow: UowDep, now: ClockDep
 ) -> Created:
-    """Stores a subject's values under the tenant's current policy → its pseudonymous id.
+    """Stores a subject's values under the tenant's current policy → its pseudonymous id, and
+    the personal data found in its free-text fields by kind and count (never a value).
 
     409 naming the field when a value the policy makes `unique` (an account's
     email) is already another subject's of the type.
     """
-    [subject_id] = subjects.register(
+    [(subject_id, found)] = subjects.register_scanned(
         uow, policy, body.subject_type, [body.values], tenant.actor, now
     )
-    return Created(id=subject_id)
+    return Created(id=subject_id, pii_found=_pii_found(found))
 
 
 @router.get("/{subject_id}", responses=errors.responses(403, 404))
@@ -105,14 +128,17 @@ def update_subject(
     uow: UowDep,
     now: ClockDep,
 ) -> Updated:
-    """Sets or clears some of the subject's values, checked as at registration → the fields.
+    """Sets or clears some of the subject's values, checked as at registration → the fields,
+    and the personal data found in the free text given, by kind and count.
 
     404 for a subject not this tenant's or erased; 409 when the account is
     closed, an erasure won a race with this call, or a `unique` value is
     another subject's.
     """
-    changed = subjects.update(uow, policy, subject_id, body.values, tenant.actor, now)
-    return Updated(id=subject_id, fields=changed)
+    changed, found = subjects.update_scanned(
+        uow, policy, subject_id, body.values, tenant.actor, now
+    )
+    return Updated(id=subject_id, fields=changed, pii_found=_pii_found(found))
 
 
 @router.post("/{subject_id}/password", status_code=204, responses=errors.responses(400, 404, 413))
@@ -139,3 +165,10 @@ def close_account(subject_id: SubjectId, tenant: TenantDep, uow: UowDep, now: Cl
     already closed.
     """
     subjects.close_account(uow, tenant.id, subject_id, tenant.actor, now)
+
+
+def _pii_found(found: subjects.PiiFound) -> dict[str, PiiInField]:
+    return {
+        name: PiiInField(handling=handling, counts={k.value: n for k, n in sorted(tally.items())})
+        for name, (handling, tally) in sorted(found.items())
+    }
