@@ -81,7 +81,7 @@ def acknowledge_alert(
     return AlertOut.of(alerts.acknowledge(uow, staff.tenant, alert_id, staff.actor, now))
 
 
-@router.post("/alerts/{alert_id}/incident", responses=errors.responses(404, 409))
+@router.post("/alerts/{alert_id}/incident", responses=errors.responses(400, 404, 409))
 def link_alert_to_incident(
     alert_id: AlertId,
     body: IncidentLink,

@@ -142,7 +142,7 @@ async def _upload(request: Request, _tenant: TenantDep) -> Upload:
 UploadDep = Annotated[Upload, Depends(_upload)]
 
 
-@router.post("", status_code=201, responses=errors.responses(413), openapi_extra=_UPLOAD_BODY)
+@router.post("", status_code=201, responses=errors.responses(400, 413), openapi_extra=_UPLOAD_BODY)
 def upload_attachment(
     subject_id: SubjectId,
     upload: UploadDep,
