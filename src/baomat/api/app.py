@@ -77,7 +77,8 @@ def create_app(
     )
     api.state.runtime = Runtime(app, PolicyCache())
     v1 = APIRouter(prefix="/v1")
-    routers = (health, auth, subjects, attachments, consents, decisions, disclosures, rights)
+    # Routes are matched in order: the cheapest and the hottest first (decision 007).
+    routers = (health, decisions, auth, subjects, attachments, consents, disclosures, rights)
     for module in (*routers, retention, complaints, alerts, policy, incidents, locks, documents):
         v1.include_router(module.router)
     api.include_router(v1)

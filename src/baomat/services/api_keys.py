@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.errors import Conflict, Invalid, NotFound, Unauthenticated
+from baomat.store.api_keys import KeyStanding
 from baomat.store.uow import UnitOfWork
 
 _KEY = re.compile(r"bm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
@@ -91,20 +92,26 @@ def authenticate(uow: UnitOfWork, presented: str) -> str:
 
 
 def authenticate_within(uow: UnitOfWork, presented: str) -> str:
-    """`authenticate` in a unit of work the caller has open: a decision checks its key so."""
+    """`authenticate` in a unit of work the caller has open → the key's tenant."""
+    return standing_within(uow, presented).tenant
+
+
+def standing_within(uow: UnitOfWork, presented: str) -> KeyStanding:
+    """`authenticate_within` → the key's standing, with the policy version its tenant has in
+    force, read in the same statement: how a decision checks its key."""
     refused = Unauthenticated("invalid API key")
     match = _KEY.fullmatch(presented)
     if match is None:
         raise refused
     key_id, secret = match.groups()
-    record = uow.api_keys.get(key_id)
-    if record is None:
+    standing = uow.api_keys.standing(key_id)
+    if standing is None:
         raise refused
-    if not hmac.compare_digest(record.secret_sha256, _digest(secret)):
+    if not hmac.compare_digest(standing.secret_sha256, _digest(secret)):
         raise refused
-    if record.revoked_at is not None:
+    if standing.revoked:
         raise refused
-    return record.tenant
+    return standing
 
 
 def actor_of(presented: str) -> str:

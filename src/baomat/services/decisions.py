@@ -108,8 +108,8 @@ def decide_for_key(
     """
 
     def work(u: UnitOfWork) -> Decision:
-        tenant = api_keys.authenticate_within(u, api_key)
-        policy = policies.within(u, tenant)
+        key = api_keys.standing_within(u, api_key)  # and its tenant's policy version, one read
+        policy = policies.of_version(u, key.tenant, key.policy_version)
         actor = api_keys.actor_of(api_key)
         return decide_within(u, policy, subject_id, purpose, fields, recipient, actor, at)
 

@@ -191,11 +191,15 @@ class PolicyCache:
         record = uow.tenants.get(tenant)
         if record is None:
             raise NotFound(f"tenant '{tenant}' does not exist")
-        key = (tenant, record.current_version)
+        return self.of_version(uow, tenant, record.current_version)
+
+    def of_version(self, uow: UnitOfWork, tenant: str, number: int) -> Policy:
+        """The tenant's version `number`, parsed once: for a caller that read which is in force."""
+        key = (tenant, number)
         cached = self._parsed.get(key)
         if cached is not None:
             return cached
-        version = uow.tenants.version(tenant, record.current_version)
+        version = uow.tenants.version(tenant, number)
         if version is None:
             raise NotFound(f"tenant '{tenant}' has no published policy")
         # A stored document was validated when published; failing here is a fault, not input.

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from baomat.store.tables import api_keys
+from baomat.store import _driver
+from baomat.store.tables import api_keys, tenants
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,16 @@ class ApiKeyRecord:
     revoked_at: dt.datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class KeyStanding:
+    """What checking a presented key needs, and the policy version its tenant has in force."""
+
+    tenant: str
+    secret_sha256: str
+    revoked: bool
+    policy_version: int
+
+
 _COLUMNS = (
     api_keys.c.tenant_id,
     api_keys.c.id,
@@ -30,6 +41,17 @@ _COLUMNS = (
 )
 # Built once: every API call runs it, and building a statement costs more than running it.
 _BY_ID = select(*_COLUMNS).where(api_keys.c.id == bindparam("key_id"))
+# A decision reads its key and its tenant's policy version in one statement (decision 007).
+_STANDING = (
+    select(
+        api_keys.c.tenant_id,
+        api_keys.c.secret_sha256,
+        api_keys.c.revoked_at.is_not(None),
+        tenants.c.current_version,
+    )
+    .join(tenants, tenants.c.id == api_keys.c.tenant_id)
+    .where(api_keys.c.id == bindparam("key_id"))
+)
 
 
 class ApiKeyRepository:
@@ -55,6 +77,11 @@ class ApiKeyRepository:
         """The key with this id, whatever its tenant: a presented key names only its id."""
         row = self.conn.execute(_BY_ID, {"key_id": key_id}).first()
         return None if row is None else ApiKeyRecord(*row)
+
+    def standing(self, key_id: str) -> KeyStanding | None:
+        """The key with this id and its tenant's policy version in force, in one read."""
+        found = _driver.rows(self.conn, _STANDING, {"key_id": key_id})
+        return KeyStanding(*found[0]) if found else None
 
     def for_tenant(self, tenant: str) -> list[ApiKeyRecord]:
         rows = self.conn.execute(

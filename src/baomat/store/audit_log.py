@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from baomat.domain.audit import (
     AuditEvent,
@@ -16,6 +16,7 @@ from baomat.domain.audit import (
     encode_fields,
     entry_hash,
 )
+from baomat.store import _driver
 from baomat.store.audit_verify import verify_all
 from baomat.store.bulk import insert_rows
 from baomat.store.tables import audit_entries, tenants
@@ -25,7 +26,7 @@ class UnknownTenant(LookupError):
     pass
 
 
-# Built once: every audited use runs both, and building a statement costs more than running it.
+# Built once, and run on the driver's cursor (`_driver`): every audited use runs these.
 _HEAD = (
     select(tenants.c.audit_seq, tenants.c.audit_head)
     .where(tenants.c.id == bindparam("tenant"))
@@ -36,6 +37,7 @@ _MOVE_HEAD = (
     .where(tenants.c.id == bindparam("tenant"))
     .values(audit_seq=bindparam("seq"), audit_head=bindparam("head"))
 )
+_ENTRY = insert(audit_entries)  # one row: every column, by its name
 # The subject's seqs from its index, then their rows by primary key. Asked for whole rows
 # in seq order, SQLite (without ANALYZE's statistics) would rather walk the tenant's
 # entire chain: a subject's export would read every entry of the tenant.
@@ -68,10 +70,10 @@ class AuditLog:
         """
         if not events:
             return 0
-        head = self.conn.execute(_HEAD, {"tenant": tenant}).first()
-        if head is None:
+        heads = _driver.rows(self.conn, _HEAD, {"tenant": tenant})
+        if not heads:
             raise UnknownTenant(tenant)
-        seq, prev = int(head[0]), str(head[1])
+        seq, prev = int(heads[0][0]), str(heads[0][1])
         stamp = canonical_time(at)
         rows = []
         for event in events:
@@ -101,8 +103,11 @@ class AuditLog:
                 }
             )
             prev = digest
-        insert_rows(self.conn, audit_entries, rows)
-        self.conn.execute(_MOVE_HEAD, {"tenant": tenant, "seq": seq, "head": prev})
+        if len(rows) == 1:  # a decision's
+            _driver.execute(self.conn, _ENTRY, rows[0])
+        else:
+            insert_rows(self.conn, audit_entries, rows)
+        _driver.execute(self.conn, _MOVE_HEAD, {"tenant": tenant, "seq": seq, "head": prev})
         return seq
 
     def entries(self, tenant: str, subject: str | None = None) -> list[dict[str, object]]:

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
 from baomat.domain.consent import Consent, Evidence
-from baomat.store import crypto
+from baomat.store import _driver, crypto
 from baomat.store.keystore import KeyStore
 from baomat.store.subjects import SubjectShredded
 from baomat.store.tables import consents
@@ -100,18 +100,18 @@ class ConsentRepository:
         Evidence is decrypted only when asked for (decisions never need it);
         once the subject's key is shredded it reads as None.
         """
-        if purpose is None and not with_evidence:
-            query = _ALL_OF_SUBJECT  # what every decision runs: built once
-        else:
-            columns = (*_COLUMNS, consents.c.evidence) if with_evidence else _COLUMNS
-            query = select(*columns).where(
-                consents.c.tenant_id == bindparam("tenant"),
-                consents.c.subject_id == bindparam("subject"),
-            )
-            if purpose is not None:
-                query = query.where(consents.c.purpose == purpose)
-            query = query.order_by(consents.c.given_at, consents.c.id)
-        rows = self.conn.execute(query, {"tenant": tenant, "subject": subject_id}).all()
+        params = {"tenant": tenant, "subject": subject_id}
+        if purpose is None and not with_evidence:  # what every decision runs: on the cursor
+            return [Consent(*row) for row in _driver.rows(self.conn, _ALL_OF_SUBJECT, params)]
+        columns = (*_COLUMNS, consents.c.evidence) if with_evidence else _COLUMNS
+        query = select(*columns).where(
+            consents.c.tenant_id == bindparam("tenant"),
+            consents.c.subject_id == bindparam("subject"),
+        )
+        if purpose is not None:
+            query = query.where(consents.c.purpose == purpose)
+        query = query.order_by(consents.c.given_at, consents.c.id)
+        rows = self.conn.execute(query, params).all()
         found = [_consent(row._mapping) for row in rows]
         if with_evidence:
             self._open_evidence(tenant, subject_id, found, (row[-1] for row in rows))

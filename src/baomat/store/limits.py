@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from baomat.domain.decision import LIMIT_KINDS
+from baomat.store import _driver
 from baomat.store.tables import subject_limits
 
 
@@ -69,7 +70,7 @@ class SubjectLimitRepository:
 
     def in_force(self, tenant: str, subject_id: str) -> list[SubjectLimit]:
         """The subject's limits not lifted, oldest first."""
-        rows = self.conn.execute(_IN_FORCE, {"tenant": tenant, "subject": subject_id})
+        rows = _driver.rows(self.conn, _IN_FORCE, {"tenant": tenant, "subject": subject_id})
         return [SubjectLimit(*row) for row in rows]
 
 

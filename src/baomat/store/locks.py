@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
-from baomat.store import crypto
+from baomat.store import _driver, crypto
 from baomat.store.keystore import KeyStore
 from baomat.store.subjects import SubjectShredded
 from baomat.store.tables import service_locks
@@ -40,6 +40,16 @@ class LockRecord:
 
 
 _c = service_locks.c
+# Built once, run on the driver's cursor: decisions under a policy with service locks run it.
+_OPEN = (
+    select(_c.id)
+    .where(
+        _c.tenant_id == bindparam("tenant"),
+        _c.subject_id == bindparam("subject"),
+        _c.unlocked_at.is_(None),
+    )
+    .limit(1)
+)
 _COLUMNS = (
     _c.id,
     _c.subject_id,
@@ -95,12 +105,7 @@ class ServiceLockRepository:
 
     def is_locked(self, tenant: str, subject: str) -> bool:
         """Whether the subject has an open lock: one indexed lookup, what decisions run."""
-        found = self.conn.execute(
-            select(_c.id)
-            .where(_c.tenant_id == tenant, _c.subject_id == subject, _c.unlocked_at.is_(None))
-            .limit(1)
-        ).first()
-        return found is not None
+        return bool(_driver.rows(self.conn, _OPEN, {"tenant": tenant, "subject": subject}))
 
     def of_subject(self, tenant: str, subject: str) -> list[LockRecord]:
         """The subject's locks, oldest first, notes opened (None once its key is shredded)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from baomat.store import crypto
+from baomat.store import _driver, crypto
 from baomat.store.bulk import insert_rows
 from baomat.store.keystore import KeyStore
 from baomat.store.tables import consents, field_values, subjects, tombstones
@@ -50,10 +50,19 @@ class SubjectShredded(LookupError):
     """The subject's data key is gone: its values can never be read again."""
 
 
-# Built once: every decision reads its subject, and building costs more than running.
-_BY_ID = select(subjects).where(
-    subjects.c.tenant_id == bindparam("tenant"), subjects.c.id == bindparam("subject")
-)
+# Built once, SubjectRecord's fields in order, run on the driver's cursor: every decision
+# reads its subject, and SQLAlchemy's execution costs more than SQLite's (`_driver`).
+_BY_ID = select(
+    subjects.c.tenant_id,
+    subjects.c.id,
+    subjects.c.subject_type,
+    subjects.c.policy_version,
+    subjects.c.status,
+    subjects.c.created_at,
+    subjects.c.closed_at,
+    subjects.c.erased_at,
+    subjects.c.reviewed_at,
+).where(subjects.c.tenant_id == bindparam("tenant"), subjects.c.id == bindparam("subject"))
 
 
 LOCK_EACH_UP_TO = 64
@@ -119,21 +128,8 @@ class SubjectRepository:
         insert_rows(self.conn, field_values, value_rows)
 
     def get(self, tenant: str, subject_id: str) -> SubjectRecord | None:
-        row = self.conn.execute(_BY_ID, {"tenant": tenant, "subject": subject_id}).first()
-        if row is None:
-            return None
-        m = row._mapping
-        return SubjectRecord(
-            tenant=m["tenant_id"],
-            id=m["id"],
-            subject_type=m["subject_type"],
-            policy_version=m["policy_version"],
-            status=m["status"],
-            created_at=m["created_at"],
-            closed_at=m["closed_at"],
-            erased_at=m["erased_at"],
-            reviewed_at=m["reviewed_at"],
-        )
+        found = _driver.rows(self.conn, _BY_ID, {"tenant": tenant, "subject": subject_id})
+        return SubjectRecord(*found[0]) if found else None
 
     def values(
         self, tenant: str, subject_id: str, fields: Sequence[str] | None = None
