@@ -23,11 +23,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from baomat.bootstrap import App
+from baomat.domain import roles
 from baomat.domain.errors import Forbidden, Unauthenticated
 from baomat.domain.login import Principal
 from baomat.domain.roles import Permission
 from baomat.policy.model import Policy
-from baomat.services import api_keys, auth
+from baomat.services import api_keys, auth, refusals
 from baomat.services.tenants import PolicyCache
 from baomat.store.uow import UnitOfWork
 
@@ -175,14 +176,43 @@ SubjectDep = Annotated[Principal, Depends(_subject)]
 """A data subject's session; 403 when the route's `{subject_id}` is another subject's."""
 
 
-def require(permission: Permission) -> Any:
-    """A dependency: the staff principal, if its role holds `permission`, else 403.
+def require(permission: Permission, *alternatives: Permission) -> Any:
+    """A dependency: the staff principal, if its role holds `permission` (or one of
+    `alternatives`), else 403.
 
     def approve(staff: Annotated[Principal, require(Permission.APPROVE_AUTHORITY_DISCLOSURE)])
+    Reader = Annotated[Principal, require(Permission.MANAGE_INCIDENTS, Permission.READ_REGISTERS)]
+
+    A refusal is recorded first (`access.denied`: the permission and the route as
+    declared, never the path or query as sent), in a transaction of its own.
     """
 
-    def check(staff: StaffDep) -> Principal:
-        staff.require(permission)
+    wanted = (permission, *alternatives)
+    named = ",".join(p.value for p in wanted)
+
+    def check(request: Request, runtime: RuntimeDep, staff: StaffDep) -> Principal:
+        if not any(roles.allows(staff.role, p) for p in wanted):
+            refusals.access_denied(
+                runtime.app.uow(), staff.tenant, staff.actor,
+                None if staff.role is None else staff.role.value, named,
+                _operation(request), runtime.app.clock(),
+            )  # fmt: skip
+        roles.require_any(staff.role, *wanted)
         return staff
 
     return Depends(check)
+
+
+def _operation(request: Request) -> str:
+    """`POST /v1/incidents/{incident_id}/close`: the method and the route's path template.
+
+    An included router's route knows its template without the prefixes it was included
+    under (`/v1`); those are the part of the path sent before what the template matched.
+    """
+    template = getattr(request.scope.get("route"), "path_format", None)
+    if not isinstance(template, str):
+        return request.method
+    matched = template.format_map(request.path_params)
+    path = request.url.path
+    prefix = path[: -len(matched)] if matched and path.endswith(matched) else ""
+    return f"{request.method} {prefix}{template}"

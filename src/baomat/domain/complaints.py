@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from baomat.domain.errors import Conflict, Invalid
+from baomat.domain.errors import Invalid
 from baomat.domain.normalise import InvalidValue
 from baomat.domain.periods import WorkingDays
 from baomat.domain.periods import due as period_due
+from baomat.domain.refusals import StepRefused
 from baomat.domain.rights import RuleBook
 from baomat.domain.validators import validate
 
@@ -303,9 +304,10 @@ class Complaint:
     def _offered(self, step: str) -> None:
         if step not in self.steps:
             offered = ", ".join(self.steps) or "none"
-            raise Conflict(
+            raise StepRefused(
+                "step_not_offered",
                 f"complaint: the policy offers no {step} for complaints "
-                f"(complaints.steps: {offered})"
+                f"(complaints.steps: {offered})",
             )
 
     def _move(
@@ -325,9 +327,10 @@ class Complaint:
             raise Invalid("actor", "must name who acts")
         if self.state not in before:
             allowed = " or ".join(sorted(s.value for s in before))
-            raise Conflict(
+            raise StepRefused(
+                "wrong_state",
                 f"complaint: it is {self.state.value}; '{action}' applies only to a complaint "
-                f"{allowed}"
+                f"{allowed}",
             )
         text = None
         if note is not None and note.strip():

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from baomat.domain.errors import Conflict, Invalid
+from baomat.domain.errors import Invalid
 from baomat.domain.periods import WorkingDays
 from baomat.domain.periods import due as period_due
+from baomat.domain.refusals import StepRefused
 
 
 class State(StrEnum):
@@ -270,16 +271,26 @@ class Incident:
         self._not_closed("send a notice")
         self._after_opening(at)
         if self.notices and self.notices[-1].phase is Phase.FINAL:
-            raise Conflict("incident: the final notice to the authority was sent; no other follows")
+            raise StepRefused(
+                "final_notice_sent",
+                "incident: the final notice to the authority was sent; no other follows",
+            )
         if phase is Phase.FOLLOW_UP and not self.notices:
-            raise Conflict("incident: a follow-up notice needs an initial notice first")
+            raise StepRefused(
+                "no_initial_notice", "incident: a follow-up notice needs an initial notice first"
+            )
         if phase is Phase.INITIAL and self.notices:
-            raise Conflict("incident: the initial notice was sent; send a follow_up or final one")
+            raise StepRefused(
+                "initial_notice_sent",
+                "incident: the initial notice was sent; send a follow_up or final one",
+            )
         return len(self.notices) + 1
 
     def record_notice(self, notice: Notice) -> None:
         if notice.number != self.next_notice(notice.phase, notice.sent_at):
-            raise Conflict("incident: notices are numbered in the order they are sent")
+            raise StepRefused(
+                "notice_out_of_order", "incident: notices are numbered in the order they are sent"
+            )
         self.notices.append(notice)
         if self.state is State.OPEN:
             self.state = State.AUTHORITY_NOTIFIED
@@ -290,9 +301,12 @@ class Incident:
         self._not_closed("notify the subjects")
         self._after_opening(at)
         if self.subjects_notified_at is not None:
-            raise Conflict("incident: the subjects were already notified")
+            raise StepRefused("subjects_notified", "incident: the subjects were already notified")
         if self.affected == 0:
-            raise Conflict("incident: no subject is affected; there is no one to notify")
+            raise StepRefused(
+                "no_affected_subjects",
+                "incident: no subject is affected; there is no one to notify",
+            )
         self.subjects_notified_at, self.subjects_notified_by = at, actor
         self.state = State.SUBJECTS_NOTIFIED
         self.updated_at = at
@@ -307,9 +321,15 @@ class Incident:
         summary = text("measures", measures)
         if outcome is Outcome.BREACH:
             if not self.notices:
-                raise Conflict("incident: notify the authority (A05) before closing a breach")
+                raise StepRefused(
+                    "authority_not_notified",
+                    "incident: notify the authority (A05) before closing a breach",
+                )
             if notifiable and self.subjects_notified_at is None:
-                raise Conflict("incident: notify the affected subjects before closing a breach")
+                raise StepRefused(
+                    "subjects_not_notified",
+                    "incident: notify the affected subjects before closing a breach",
+                )
         self.outcome, self.closing_measures = outcome, summary
         self.closed_at, self.closed_by = at, actor
         self.state = State.CLOSED
@@ -317,7 +337,7 @@ class Incident:
 
     def _not_closed(self, doing: str) -> None:
         if self.state is State.CLOSED:
-            raise Conflict(f"incident: it is closed; cannot {doing}")
+            raise StepRefused("incident_closed", f"incident: it is closed; cannot {doing}")
 
     def _after_opening(self, at: dt.datetime) -> None:
         _aware("at", at)

@@ -18,11 +18,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from baomat.domain.alerts import Alert, Detail
+from baomat.domain.refusals import ACCESS_DENIED
 
 BULK_READS = "monitoring.bulk_reads"
 """One actor read more distinct subjects in a window than the rule allows."""
 DENIED_DECISIONS = "monitoring.denied_decisions"
-"""One actor was refused more decisions in a window than the rule allows."""
+"""One actor was refused more decisions, or more calls for want of a permission, in a window
+than the rule allows."""
 FAILED_LOGINS = "monitoring.failed_logins"
 """A tenant saw more refused logins in a window than the rule allows."""
 AUDIT_CHAIN_BROKEN = "monitoring.audit_chain_broken"
@@ -30,6 +32,8 @@ AUDIT_CHAIN_BROKEN = "monitoring.audit_chain_broken"
 
 READ_ACTIONS = frozenset({"subject.read", "attachment.read", "disclosure.release"})
 DECISION_ACTION = "decision"
+DENIAL_ACTIONS = frozenset({DECISION_ACTION, ACCESS_DENIED})
+"""What the denied rule counts: refused decisions and staff calls refused a permission."""
 LOGIN_ACTIONS = frozenset({"staff.login", "subject.login"})
 DENIED = frozenset({"deny", "denied"})
 """`decision` entries say `deny`; reads and logins say `denied`."""
@@ -50,7 +54,8 @@ class Threshold:
 @dataclass(frozen=True, slots=True)
 class Rules:
     """The thresholds of each rule; a rule set to None is off. Defaults: 100 distinct subjects
-    read in 5 minutes, 20 refused decisions in 5 minutes, 20 refused logins in 5 minutes."""
+    read in 5 minutes, 20 refused decisions or staff calls in 5 minutes, 20 refused logins in
+    5 minutes."""
 
     bulk_reads: Threshold | None = Threshold(100, 300)
     denied_decisions: Threshold | None = Threshold(20, 300)
@@ -123,7 +128,7 @@ def findings(rules: Rules, entries: Iterable[Entry]) -> list[Finding]:
         if rules.bulk_reads and e.action in READ_ACTIONS and e.outcome == "ok" and e.subject:
             key = (e.actor, window_start(e.at, rules.bulk_reads.window))
             reads.setdefault(key, set()).add(e.subject)
-        elif rules.denied_decisions and e.action == DECISION_ACTION and e.outcome in DENIED:
+        elif rules.denied_decisions and e.action in DENIAL_ACTIONS and e.outcome in DENIED:
             key = (e.actor, window_start(e.at, rules.denied_decisions.window))
             denials[key] = denials.get(key, 0) + 1
         elif rules.failed_logins and e.action in LOGIN_ACTIONS and e.outcome in DENIED:

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from baomat.domain.errors import Conflict, Forbidden, Invalid
+from baomat.domain.errors import Invalid
 from baomat.domain.periods import WorkingDays
 from baomat.domain.periods import due as period_due
+from baomat.domain.refusals import NotOffered, StepRefused
 
 
 class Kind(StrEnum):
@@ -148,17 +149,19 @@ class AccessRules:
         the_channel = _channel(channel)
         if the_kind.value not in self.rights:
             offered = ", ".join(sorted(self.rights)) or "none"
-            raise Forbidden(
+            raise NotOffered(
+                "right_not_offered",
                 f"kind: the policy does not offer the right '{the_kind.value}' "
-                f"(subject_access.rights: {offered})"
+                f"(subject_access.rights: {offered})",
             )
         if not actor.strip():
             raise Invalid("actor", "must name who files or enters the request")
         if the_channel is Channel.SELF_SERVICE:
             if self.mode not in ("self_service", "both"):
-                raise Forbidden(
+                raise NotOffered(
+                    "self_service_not_offered",
                     "channel: this site takes data requests only through its staff "
-                    f"(subject_access.mode: {self.mode}); ask them to enter the request"
+                    f"(subject_access.mode: {self.mode}); ask them to enter the request",
                 )
             if identity_method not in (None, LOGIN):
                 raise Invalid(
@@ -166,9 +169,10 @@ class AccessRules:
                 )
             return the_kind, the_channel, LOGIN
         if self.mode not in ("assisted", "both"):
-            raise Forbidden(
+            raise NotOffered(
+                "assisted_not_offered",
                 "channel: this site takes data requests only in its self-service portal "
-                f"(subject_access.mode: {self.mode})"
+                f"(subject_access.mode: {self.mode})",
             )
         if identity_method is None:
             raise Invalid(
@@ -299,7 +303,9 @@ class RightsRequest:
         text = _reason(reason)
         self._check_time(at)
         if not self.is_open:
-            raise Conflict(f"request: it is already {self.state.value}")
+            raise StepRefused(
+                f"already_{self.state.value}", f"request: it is already {self.state.value}"
+            )
         self.state = State.REFUSED
         self.refusal_reason = text
         self.completed_at = self.updated_at = at
@@ -322,11 +328,18 @@ class RightsRequest:
         text = _reason(reason)
         self._check_time(at)
         if not self.is_open:
-            raise Conflict(f"request: it is already {self.state.value}")
+            raise StepRefused(
+                f"already_{self.state.value}", f"request: it is already {self.state.value}"
+            )
         if self.extended_due is not None:
-            raise Conflict("request: its deadline was already extended; the law allows it once")
+            raise StepRefused(
+                "already_extended",
+                "request: its deadline was already extended; the law allows it once",
+            )
         if at >= self.due_at:
-            raise Conflict("request: its deadline has passed; it can no longer be extended")
+            raise StepRefused(
+                "deadline_passed", "request: its deadline has passed; it can no longer be extended"
+            )
         if profile.id != self.law_profile:
             raise ValueError(
                 f"request {self.id} keeps law profile {self.law_profile!r}, not {profile.id!r}"
@@ -334,8 +347,9 @@ class RightsRequest:
         rule_id = COMPLETION_RULE[self.kind]
         rule = _period_rule(profile, rule_id)
         if rule.extension is None:
-            raise Conflict(
-                f"request: law profile '{profile.id}' allows no extension of '{rule_id}'"
+            raise StepRefused(
+                "no_extension",
+                f"request: law profile '{profile.id}' allows no extension of '{rule_id}'",
             )
         limit = rule.extension.max_amount
         extra = limit if amount is None else amount
@@ -351,9 +365,10 @@ class RightsRequest:
     def _move(self, expected: State, to: State, at: dt.datetime) -> None:
         self._check_time(at)
         if self.state is not expected:
-            raise Conflict(
+            raise StepRefused(
+                "wrong_state",
                 f"request: it is {self.state.value}; only a request {expected.value} "
-                f"can become {to.value}"
+                f"can become {to.value}",
             )
         self.state = to
         self.updated_at = at

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 
 from baomat.domain.audit import AuditEvent
 from baomat.domain.calendar import load_vn_calendar
-from baomat.domain.errors import Conflict, Invalid, NotFound
+from baomat.domain.errors import Invalid, NotFound
+from baomat.domain.refusals import StepRefused
 from baomat.domain.rights import Channel, Kind, RightsRequest, State
 from baomat.policy.lawprofile import load_law_profile
 from baomat.policy.model import Policy
@@ -71,7 +72,8 @@ def open_request(
         names = " or ".join(k.value for k in expected)
         raise Invalid("request", f"is a '{request.kind.value}' request, not {names}")
     if not request.is_open:
-        raise Conflict(f"request: it is already {request.state.value}")
+        state = request.state.value
+        raise StepRefused(f"already_{state}", f"request: it is already {state}")
     return request
 
 
@@ -85,7 +87,7 @@ def live_subject(
     """
     record = uow.subjects.get(tenant, subject_id)
     if record is not None and record.status == "erased" and erased_is_conflict:
-        raise Conflict(_ERASED)
+        raise StepRefused("subject_erased", _ERASED)
     if record is None or record.status == "erased":
         raise NotFound("subject not found")
     return record
@@ -97,7 +99,7 @@ def lock_live(uow: UnitOfWork, tenant: str, subject_id: str) -> SubjectRecord:
     if record is None:
         raise NotFound("subject not found")
     if record.status == "erased":
-        raise Conflict(_ERASED)
+        raise StepRefused("subject_erased", _ERASED)
     return record
 
 
@@ -105,9 +107,10 @@ def lock_unchanged(uow: UnitOfWork, tenant: str, subject_id: str, seen: str) -> 
     """Locks the subject and checks it is as it was read: else one change would undo another."""
     lock_live(uow, tenant, subject_id)
     if uow.subjects.version(tenant, subject_id) != seen:
-        raise Conflict(
+        raise StepRefused(
+            "changed_meanwhile",
             "subject: changed by another request while this one was being fulfilled; "
-            "look at it again and retry"
+            "look at it again and retry",
         )
 
 

@@ -23,7 +23,9 @@ Each change is one unit of work with its audit entries (`complaint.<step>`,
 ids, categories and states only) and, where the step calls for it, the
 legal hold (`hold.place` on receipt, `hold.release` once resolved or agreed)
 and the email to the complainant through the outbox (`complaint_received`,
-`complaint_resolved`), to the subject's address on file.
+`complaint_resolved`), to the subject's address on file. A step its state or
+the policy does not allow leaves the complaint as it was and one `denied`
+entry with its reason code (`services.refusals`).
 """
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ from baomat.domain.complaints import (
     parse_staff_channel,
     resolution_term,
 )
-from baomat.domain.errors import Conflict, Invalid, NotFound
+from baomat.domain.errors import Invalid, NotFound
 from baomat.domain.periods import last_day, vietnam_tz
+from baomat.domain.refusals import StepRefused
 from baomat.policy.lawprofile import load_law_profile
 from baomat.policy.model import Policy
-from baomat.services import holds, outbox
+from baomat.services import holds, outbox, refusals
 from baomat.services._complaint_sweep import SWEEP_ACTOR as SWEEP_ACTOR
 from baomat.services._complaint_sweep import SweepReport as SweepReport
 from baomat.services._complaint_sweep import sweep as sweep
@@ -177,30 +180,36 @@ def transition(
     outcome; escalated to court keeps the hold. Conflict for a step its state
     or the policy's steps do not allow; Invalid for a missing note.
     """
-    if step not in STEPS:
-        raise Invalid("action", f"must be one of {', '.join(STEPS)}")
-    tenant = policy.tenant
-    with uow:
-        complaint = uow.complaints.get(tenant, complaint_id, lock=True)
-        if complaint is None:
-            raise NotFound("complaint not found")
-        getattr(complaint, step)(at, actor, note)
-        try:
-            uow.complaints.save(tenant, complaint)
-        except SubjectShredded:
-            raise Conflict(
-                "complaint: the complainant's data was erased; a note can no longer be kept"
-            ) from None
-        events = [_event(actor, step, complaint)]
-        if not complaint.holds_data:
-            events += holds.release_within(uow, tenant, complaint.subject, complaint.id, actor, at)
-        if complaint.state in SETTLED:
-            subject = uow.subjects.get(tenant, complaint.subject)
-            if subject is not None and subject.status != "erased":
-                _email(uow, policy, subject.subject_type, complaint, "complaint_resolved", at)
-        uow.audit.append(tenant, events, at)
-        uow.commit()
-    return complaint
+    with refusals.audited(
+        uow, policy.tenant, actor, f"complaint.{step}", at, complaint=complaint_id
+    ):
+        if step not in STEPS:
+            raise Invalid("action", f"must be one of {', '.join(STEPS)}")
+        tenant = policy.tenant
+        with uow:
+            complaint = uow.complaints.get(tenant, complaint_id, lock=True)
+            if complaint is None:
+                raise NotFound("complaint not found")
+            getattr(complaint, step)(at, actor, note)
+            try:
+                uow.complaints.save(tenant, complaint)
+            except SubjectShredded:
+                raise StepRefused(
+                    "subject_erased",
+                    "complaint: the complainant's data was erased; a note can no longer be kept",
+                ) from None
+            events = [_event(actor, step, complaint)]
+            if not complaint.holds_data:
+                events += holds.release_within(
+                    uow, tenant, complaint.subject, complaint.id, actor, at
+                )
+            if complaint.state in SETTLED:
+                subject = uow.subjects.get(tenant, complaint.subject)
+                if subject is not None and subject.status != "erased":
+                    _email(uow, policy, subject.subject_type, complaint, "complaint_resolved", at)
+            uow.audit.append(tenant, events, at)
+            uow.commit()
+        return complaint
 
 
 # --- reading --------------------------------------------------------------------------------

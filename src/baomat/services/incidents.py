@@ -18,6 +18,9 @@ SHA-256 (`_breach_notice`); the subjects get an email each, in the language
 of their latest consent (else the policy's first language, Vietnamese), through
 the outbox. Every step is one unit of work with its audit entries
 (`incident.<step>`: ids, counts, phases and hashes, never the staff's text).
+A step refused (a notice out of order, subjects already told, closing a
+breach before its notices, acting on a closed incident) leaves the incident
+as it was and one `denied` entry with its reason code (`services.refusals`).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from baomat.services import (
     _incident_scope,
     holds,
     outbox,
+    refusals,
 )
 from baomat.services._breach_notice import Found, NoticeInput
 from baomat.services._incident_scope import SENSITIVE
@@ -147,29 +151,30 @@ def notify_authority(
     The first notice after the deadline must say why it is late (Invalid
     `delay_reason`); Conflict for a phase out of order or a closed incident.
     """
-    tenant = policy.tenant
-    with uow:
-        incident = _locked(uow, tenant, incident_id)
-        number = incident.next_notice(given.phase, at)
-        late = incident.is_late(at)
-        content = _breach_notice.facts(
-            incident, policy, given, number=number, sent_at=at, late=late,
-            found=_found(uow, tenant, incident.id),
-        )  # fmt: skip
-        doc = _breach_notice.document(content)
-        html = _documents.html(doc)
-        pdf = _documents.pdf(doc, at)
-        notice = Notice(number, given.phase, at, actor, _sha(html.encode()), _sha(pdf), late)
-        incident.record_notice(notice)
-        uow.incidents.add_notice(tenant, incident.id, notice, Document(content, html, pdf))
-        uow.incidents.save(tenant, incident)
-        sent = _event(
-            actor, "notice", incident, number=number, phase=notice.phase.value, late=late,
-            html_sha256=notice.html_sha256, pdf_sha256=notice.pdf_sha256,
-        )  # fmt: skip
-        uow.audit.append(tenant, [sent], at)
-        uow.commit()
-    return notice
+    with refusals.audited(uow, policy.tenant, actor, "incident.notice", at, incident=incident_id):
+        tenant = policy.tenant
+        with uow:
+            incident = _locked(uow, tenant, incident_id)
+            number = incident.next_notice(given.phase, at)
+            late = incident.is_late(at)
+            content = _breach_notice.facts(
+                incident, policy, given, number=number, sent_at=at, late=late,
+                found=_found(uow, tenant, incident.id),
+            )  # fmt: skip
+            doc = _breach_notice.document(content)
+            html = _documents.html(doc)
+            pdf = _documents.pdf(doc, at)
+            notice = Notice(number, given.phase, at, actor, _sha(html.encode()), _sha(pdf), late)
+            incident.record_notice(notice)
+            uow.incidents.add_notice(tenant, incident.id, notice, Document(content, html, pdf))
+            uow.incidents.save(tenant, incident)
+            sent = _event(
+                actor, "notice", incident, number=number, phase=notice.phase.value, late=late,
+                html_sha256=notice.html_sha256, pdf_sha256=notice.pdf_sha256,
+            )  # fmt: skip
+            uow.audit.append(tenant, [sent], at)
+            uow.commit()
+        return notice
 
 
 def notify_subjects(
@@ -187,48 +192,53 @@ def notify_subjects(
     languages. A subject erased since, or whose type has no email field, is
     counted and skipped. Conflict when already done or nobody is affected.
     """
-    said = {lang: text(f"summary.{lang}", summary.get(lang, "")) for lang in policy.languages}
-    extra = {
-        lang: text(f"advice.{lang}", value, 1000)
-        for lang, value in (advice or {}).items()
-        if lang in policy.languages and value.strip()
-    }
-    tenant = policy.tenant
-    with uow:
-        incident = _locked(uow, tenant, incident_id)
-        incident.notify_subjects(at, actor)
-        affected = uow.incidents.affected(tenant, incident.id)
-        ids = [a.subject for a in affected]
-        kinds = uow.incidents.kinds(tenant, ids)
-        languages = uow.consents.latest_languages(tenant, ids)
-        sent: list[tuple[str, str, str]] = []
-        events = []
-        for one in affected:
-            subject_type, status = kinds.get(one.subject, ("", "erased"))
-            if status == "erased" or outbox.email_field(policy, subject_type) is None:
-                continue
-            lang = policy.reader_language(languages.get(one.subject))
-            context = _email_context(policy, incident, one, said[lang], extra.get(lang, ""), lang)
-            try:
-                message = outbox.queue(uow, tenant, one.subject, TEMPLATE, lang, context, at)
-            except SubjectShredded:
-                continue
-            sent.append((one.subject, lang, message))
-            events.append(
-                AuditEvent(
-                    actor,
-                    "incident.notify_subject",
-                    one.subject,
-                    detail={"incident": incident.id, "message": message, "language": lang},
+    with refusals.audited(
+        uow, policy.tenant, actor, "incident.notify_subjects", at, incident=incident_id
+    ):
+        said = {lang: text(f"summary.{lang}", summary.get(lang, "")) for lang in policy.languages}
+        extra = {
+            lang: text(f"advice.{lang}", value, 1000)
+            for lang, value in (advice or {}).items()
+            if lang in policy.languages and value.strip()
+        }
+        tenant = policy.tenant
+        with uow:
+            incident = _locked(uow, tenant, incident_id)
+            incident.notify_subjects(at, actor)
+            affected = uow.incidents.affected(tenant, incident.id)
+            ids = [a.subject for a in affected]
+            kinds = uow.incidents.kinds(tenant, ids)
+            languages = uow.consents.latest_languages(tenant, ids)
+            sent: list[tuple[str, str, str]] = []
+            events = []
+            for one in affected:
+                subject_type, status = kinds.get(one.subject, ("", "erased"))
+                if status == "erased" or outbox.email_field(policy, subject_type) is None:
+                    continue
+                lang = policy.reader_language(languages.get(one.subject))
+                context = _email_context(
+                    policy, incident, one, said[lang], extra.get(lang, ""), lang
                 )
-            )
-        uow.incidents.mark_notified(tenant, incident.id, sent, at)
-        uow.incidents.save(tenant, incident)
-        told = _event(actor, "notify_subjects", incident, queued=len(sent),
-                      unreachable=len(affected) - len(sent))  # fmt: skip
-        uow.audit.append(tenant, [told, *events], at)
-        uow.commit()
-    return incident
+                try:
+                    message = outbox.queue(uow, tenant, one.subject, TEMPLATE, lang, context, at)
+                except SubjectShredded:
+                    continue
+                sent.append((one.subject, lang, message))
+                events.append(
+                    AuditEvent(
+                        actor,
+                        "incident.notify_subject",
+                        one.subject,
+                        detail={"incident": incident.id, "message": message, "language": lang},
+                    )
+                )
+            uow.incidents.mark_notified(tenant, incident.id, sent, at)
+            uow.incidents.save(tenant, incident)
+            told = _event(actor, "notify_subjects", incident, queued=len(sent),
+                          unreachable=len(affected) - len(sent))  # fmt: skip
+            uow.audit.append(tenant, [told, *events], at)
+            uow.commit()
+        return incident
 
 
 def _email_context(
@@ -263,38 +273,41 @@ def close(
 ) -> Incident:
     """Closes the incident with the measures taken, releases its holds and writes its report
     (in `language`). A breach needs its notice to A05 and the subjects told first (Conflict)."""
-    if language not in ("vi", "en"):
-        raise Invalid("language", "must be vi or en")
-    the_outcome = parse_outcome(outcome)
-    tenant = policy.tenant
-    with uow:
-        incident = _locked(uow, tenant, incident_id)
-        affected = [a.subject for a in uow.incidents.affected(tenant, incident.id)]
-        kinds = uow.incidents.kinds(tenant, affected)
-        live = sum(1 for s in affected if kinds.get(s, ("", "erased"))[1] != "erased")
-        incident.close(the_outcome, measures, at, actor, notifiable=live)
-        released = holds.release_all_within(uow, tenant, HOLD_REASON, incident.id, actor, at)
-        uow.incidents.save(tenant, incident)
-        last_measures = None
-        if incident.notices:
-            last = uow.incidents.notice(tenant, incident.id, incident.notices[-1].number)
-            last_measures = None if last is None else str(last.content["measures"])
-        doc = _incident_report.document(
-            incident,
-            uow.incidents.tally(tenant, incident.id),
-            uow.incidents.message_statuses(tenant, incident.id),
-            last_measures,
-            language,
-            at=at,
-        )
-        report = _documents.html(doc)
-        digest = _sha(report.encode())
-        uow.incidents.set_report(tenant, incident.id, report, digest)
-        closed = _event(actor, "close", incident, outcome=the_outcome.value, report_sha256=digest,
-                        holds_released=len(released))  # fmt: skip
-        uow.audit.append(tenant, [closed, *released], at)
-        uow.commit()
-    return incident
+    with refusals.audited(uow, policy.tenant, actor, "incident.close", at, incident=incident_id):
+        if language not in ("vi", "en"):
+            raise Invalid("language", "must be vi or en")
+        the_outcome = parse_outcome(outcome)
+        tenant = policy.tenant
+        with uow:
+            incident = _locked(uow, tenant, incident_id)
+            affected = [a.subject for a in uow.incidents.affected(tenant, incident.id)]
+            kinds = uow.incidents.kinds(tenant, affected)
+            live = sum(1 for s in affected if kinds.get(s, ("", "erased"))[1] != "erased")
+            incident.close(the_outcome, measures, at, actor, notifiable=live)
+            released = holds.release_all_within(uow, tenant, HOLD_REASON, incident.id, actor, at)
+            uow.incidents.save(tenant, incident)
+            last_measures = None
+            if incident.notices:
+                last = uow.incidents.notice(tenant, incident.id, incident.notices[-1].number)
+                last_measures = None if last is None else str(last.content["measures"])
+            doc = _incident_report.document(
+                incident,
+                uow.incidents.tally(tenant, incident.id),
+                uow.incidents.message_statuses(tenant, incident.id),
+                last_measures,
+                language,
+                at=at,
+            )
+            report = _documents.html(doc)
+            digest = _sha(report.encode())
+            uow.incidents.set_report(tenant, incident.id, report, digest)
+            closed = _event(
+                actor, "close", incident, outcome=the_outcome.value, report_sha256=digest,
+                holds_released=len(released),
+            )  # fmt: skip
+            uow.audit.append(tenant, [closed, *released], at)
+            uow.commit()
+        return incident
 
 
 # --- reading --------------------------------------------------------------------------------

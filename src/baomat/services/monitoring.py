@@ -25,9 +25,7 @@ from baomat.services import alerts
 from baomat.store.uow import UnitOfWork
 
 SWEEP_ACTOR = "job:monitoring.sweep"
-WATCHED = (
-    monitoring.READ_ACTIONS | monitoring.LOGIN_ACTIONS | frozenset({monitoring.DECISION_ACTION})
-)
+WATCHED = monitoring.READ_ACTIONS | monitoring.LOGIN_ACTIONS | monitoring.DENIAL_ACTIONS
 
 
 @dataclass(frozen=True, slots=True)

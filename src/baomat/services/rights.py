@@ -17,7 +17,11 @@ work: the request's change, the fulfilment itself and their audit entries
 (`rights.<step>`, and `subject.read`, `subject.correct`, `subject.erase`,
 `consent.withdraw`, `subject.limit.place` for the effect) commit together or
 not at all. Free text (reasons) is stored with the request for the subject
-to read, never put in the audit chain.
+to read, never put in the audit chain. A step refused (a right or channel the
+policy does not offer, a request already finished, a second extension, a
+deadline passed, a subject erased) leaves the request as it was and one
+`denied` entry (`rights.<step>`, the request's id, the reason code) in a
+transaction of its own (`services.refusals`); the caller gets the same error.
 
 Concurrency: a fulfilment that changes a subject's values (a correction, a
 deletion) reads the subject first, then, in the writing transaction, locks
@@ -41,7 +45,7 @@ from baomat.policy.lawprofile import load_law_profile
 from baomat.policy.model import Policy
 from baomat.services import _rights_fulfil as fulfil
 from baomat.services import _rights_steps as steps
-from baomat.services import subjects
+from baomat.services import refusals, subjects
 from baomat.services._rights_report import AccessReport as AccessReport
 from baomat.services._rights_report import report_zip
 from baomat.store.uow import UnitOfWork
@@ -71,19 +75,22 @@ def submit(
     right). Forbidden for a channel or right the policy does not offer;
     Invalid naming the field; NotFound for a subject not this tenant's or erased.
     """
-    access_rules = policy.subject_access
-    rules = AccessRules(
-        access_rules.mode.value, access_rules.identity_proof.value, frozenset(access_rules.rights)
-    )
-    the_kind, the_channel, method = rules.admit(kind, channel, actor, identity_method)
-    purpose, fields = steps.parameters(the_kind, detail)
-    with uow:
-        record = steps.live_subject(uow, policy.tenant, subject_id)
-        request = steps.receive(
-            uow, policy, record, the_kind, the_channel, method, purpose, fields, actor, at
+    with refusals.audited(uow, policy.tenant, actor, "rights.submit", at, subject=subject_id):
+        access_rules = policy.subject_access
+        rules = AccessRules(
+            access_rules.mode.value,
+            access_rules.identity_proof.value,
+            frozenset(access_rules.rights),
         )
-        uow.commit()
-    return request
+        the_kind, the_channel, method = rules.admit(kind, channel, actor, identity_method)
+        purpose, fields = steps.parameters(the_kind, detail)
+        with uow:
+            record = steps.live_subject(uow, policy.tenant, subject_id)
+            request = steps.receive(
+                uow, policy, record, the_kind, the_channel, method, purpose, fields, actor, at
+            )
+            uow.commit()
+        return request
 
 
 @dataclass(frozen=True)
@@ -119,45 +126,46 @@ def file_own(
     that would stop a purpose the subject's contract needs. Invalid or Conflict
     store nothing.
     """
-    rules = policy.subject_access
-    access_rules = AccessRules(
-        rules.mode.value, rules.identity_proof.value, frozenset(rules.rights)
-    )
-    the_kind, channel, method = access_rules.admit(kind, "self_service", actor, None)
-    purpose, fields = steps.parameters(the_kind, detail)
-    if values is not None:
-        if the_kind is not Kind.CORRECT:
-            raise Invalid("values", f"only a correction takes values, not a '{the_kind.value}'")
-        if not values:
-            raise Invalid("values", "name at least one field to correct")
-        outside = sorted(set(values) - set(fields)) if fields else []
-        if outside:
-            raise Invalid(outside[0], "was not named in the correction request's fields")
-        fields = fields or sorted(values)
-    tenant = policy.tenant
-    with uow:
-        steps.live_subject(uow, tenant, subject_id)
-        record = steps.lock_live(uow, tenant, subject_id)
-        request = steps.receive(
-            uow, policy, record, the_kind, channel, method, purpose, fields, actor, at
+    with refusals.audited(uow, policy.tenant, actor, "rights.submit", at, subject=subject_id):
+        rules = policy.subject_access
+        access_rules = AccessRules(
+            rules.mode.value, rules.identity_proof.value, frozenset(rules.rights)
         )
-        report = None
-        if not fulfil.waits_for_staff(policy, record.subject_type, request, values):
-            if the_kind is Kind.ACCESS:
-                report = fulfil.report(uow, policy, request, record, actor, at)
-            elif the_kind is Kind.CORRECT:
-                assert values is not None  # waits_for_staff: a correction without values waits
-                change = subjects.checked_change(uow, policy, record, values, at)
-                _claim_unique(uow, policy, record.subject_type, record.id, change.searchable)
-                fulfil.correct(uow, tenant, request, change, list(values), actor, at)
-            elif the_kind is Kind.DELETE:
-                fulfil.delete(uow, tenant, request, actor, at)
-            elif the_kind is Kind.WITHDRAW:
-                fulfil.withdraw(uow, tenant, request, actor, at)
-            else:
-                fulfil.limit(uow, tenant, request, actor, at)
-        uow.commit()
-    return Filed(request, report)
+        the_kind, channel, method = access_rules.admit(kind, "self_service", actor, None)
+        purpose, fields = steps.parameters(the_kind, detail)
+        if values is not None:
+            if the_kind is not Kind.CORRECT:
+                raise Invalid("values", f"only a correction takes values, not a '{the_kind.value}'")
+            if not values:
+                raise Invalid("values", "name at least one field to correct")
+            outside = sorted(set(values) - set(fields)) if fields else []
+            if outside:
+                raise Invalid(outside[0], "was not named in the correction request's fields")
+            fields = fields or sorted(values)
+        tenant = policy.tenant
+        with uow:
+            steps.live_subject(uow, tenant, subject_id)
+            record = steps.lock_live(uow, tenant, subject_id)
+            request = steps.receive(
+                uow, policy, record, the_kind, channel, method, purpose, fields, actor, at
+            )
+            report = None
+            if not fulfil.waits_for_staff(policy, record.subject_type, request, values):
+                if the_kind is Kind.ACCESS:
+                    report = fulfil.report(uow, policy, request, record, actor, at)
+                elif the_kind is Kind.CORRECT:
+                    assert values is not None  # waits_for_staff: a correction without values waits
+                    change = subjects.checked_change(uow, policy, record, values, at)
+                    _claim_unique(uow, policy, record.subject_type, record.id, change.searchable)
+                    fulfil.correct(uow, tenant, request, change, list(values), actor, at)
+                elif the_kind is Kind.DELETE:
+                    fulfil.delete(uow, tenant, request, actor, at)
+                elif the_kind is Kind.WITHDRAW:
+                    fulfil.withdraw(uow, tenant, request, actor, at)
+                else:
+                    fulfil.limit(uow, tenant, request, actor, at)
+            uow.commit()
+        return Filed(request, report)
 
 
 def acknowledge(
@@ -287,23 +295,26 @@ def correct(
     Invalid leaves everything unchanged; Conflict when the subject was erased
     or changed meanwhile, or a unique value is another subject's (Duplicate).
     """
-    if not values:
-        raise Invalid("values", "name at least one field to correct")
-    with uow:
-        request = steps.open_request(uow, policy.tenant, request_id, Kind.CORRECT)
-        record = steps.live_subject(uow, policy.tenant, request.subject, erased_is_conflict=True)
-        outside = sorted(set(values) - set(request.fields)) if request.fields else []
-        if outside:
-            raise Invalid(outside[0], "was not named in the correction request")
-        change = subjects.checked_change(uow, policy, record, values, at)
-        seen = uow.subjects.version(policy.tenant, record.id)
-    with uow:
-        request = steps.open_request(uow, policy.tenant, request_id, Kind.CORRECT, lock=True)
-        steps.lock_unchanged(uow, policy.tenant, request.subject, seen)
-        _claim_unique(uow, policy, record.subject_type, request.subject, change.searchable)
-        fulfil.correct(uow, policy.tenant, request, change, list(values), actor, at)
-        uow.commit()
-    return request
+    with refusals.audited(uow, policy.tenant, actor, "rights.correct", at, request=request_id):
+        if not values:
+            raise Invalid("values", "name at least one field to correct")
+        with uow:
+            request = steps.open_request(uow, policy.tenant, request_id, Kind.CORRECT)
+            record = steps.live_subject(
+                uow, policy.tenant, request.subject, erased_is_conflict=True
+            )
+            outside = sorted(set(values) - set(request.fields)) if request.fields else []
+            if outside:
+                raise Invalid(outside[0], "was not named in the correction request")
+            change = subjects.checked_change(uow, policy, record, values, at)
+            seen = uow.subjects.version(policy.tenant, record.id)
+        with uow:
+            request = steps.open_request(uow, policy.tenant, request_id, Kind.CORRECT, lock=True)
+            steps.lock_unchanged(uow, policy.tenant, request.subject, seen)
+            _claim_unique(uow, policy, record.subject_type, request.subject, change.searchable)
+            fulfil.correct(uow, policy.tenant, request, change, list(values), actor, at)
+            uow.commit()
+        return request
 
 
 def delete(
@@ -317,16 +328,17 @@ def delete(
     subject was erased or changed meanwhile.
     """
     tenant = policy.tenant
-    with uow:
-        request = steps.open_request(uow, tenant, request_id, Kind.DELETE)
-        steps.live_subject(uow, tenant, request.subject, erased_is_conflict=True)
-        seen = uow.subjects.version(tenant, request.subject)
-    with uow:
-        request = steps.open_request(uow, tenant, request_id, Kind.DELETE, lock=True)
-        steps.lock_unchanged(uow, tenant, request.subject, seen)
-        fulfil.delete(uow, tenant, request, actor, at)
-        uow.commit()
-    return request
+    with refusals.audited(uow, tenant, actor, "rights.delete", at, request=request_id):
+        with uow:
+            request = steps.open_request(uow, tenant, request_id, Kind.DELETE)
+            steps.live_subject(uow, tenant, request.subject, erased_is_conflict=True)
+            seen = uow.subjects.version(tenant, request.subject)
+        with uow:
+            request = steps.open_request(uow, tenant, request_id, Kind.DELETE, lock=True)
+            steps.lock_unchanged(uow, tenant, request.subject, seen)
+            fulfil.delete(uow, tenant, request, actor, at)
+            uow.commit()
+        return request
 
 
 def withdraw(
@@ -339,12 +351,13 @@ def withdraw(
     reason, when no consent is in force for it.
     """
     tenant = policy.tenant
-    with uow:
-        request = steps.open_request(uow, tenant, request_id, Kind.WITHDRAW, lock=True)
-        steps.lock_live(uow, tenant, request.subject)
-        fulfil.withdraw(uow, tenant, request, actor, at)
-        uow.commit()
-    return request
+    with refusals.audited(uow, tenant, actor, "rights.withdraw", at, request=request_id):
+        with uow:
+            request = steps.open_request(uow, tenant, request_id, Kind.WITHDRAW, lock=True)
+            steps.lock_live(uow, tenant, request.subject)
+            fulfil.withdraw(uow, tenant, request, actor, at)
+            uow.commit()
+        return request
 
 
 def limit(
@@ -358,14 +371,15 @@ def limit(
     covers it is kept, not doubled.
     """
     tenant = policy.tenant
-    with uow:
-        request = steps.open_request(
-            uow, tenant, request_id, (Kind.RESTRICT, Kind.OBJECT), lock=True
-        )
-        steps.lock_live(uow, tenant, request.subject)
-        fulfil.limit(uow, tenant, request, actor, at)
-        uow.commit()
-    return request
+    with refusals.audited(uow, tenant, actor, "rights.limit", at, request=request_id):
+        with uow:
+            request = steps.open_request(
+                uow, tenant, request_id, (Kind.RESTRICT, Kind.OBJECT), lock=True
+            )
+            steps.lock_live(uow, tenant, request.subject)
+            fulfil.limit(uow, tenant, request, actor, at)
+            uow.commit()
+        return request
 
 
 def lift_limit(
@@ -382,35 +396,36 @@ def lift_limit(
     `purpose` None lifts the whole-subject limit. → how many were lifted;
     Conflict when none is in force.
     """
-    try:
-        limit_kind = fulfil.LIMIT_OF[Kind(kind)]
-    except (ValueError, KeyError):
-        raise Invalid("kind", "must be restrict or object") from None
-    with uow:
-        steps.lock_live(uow, tenant, subject_id)
-        lifted = []
-        for lim in uow.limits.in_force(tenant, subject_id):
-            if lim.kind == limit_kind and lim.purpose == purpose:
-                uow.limits.lift(tenant, lim.id, at)
-                lifted.append(lim.id)
-        if not lifted:
-            raise Conflict(f"subject: no {limit_kind} limit is in force for this purpose")
-        uow.audit.append(
-            tenant,
-            [
-                AuditEvent(
-                    actor,
-                    "subject.limit.lift",
-                    subject_id,
-                    purpose=purpose,
-                    detail={"limit": lim_id, "kind": limit_kind},
-                )
-                for lim_id in lifted
-            ],
-            at,
-        )
-        uow.commit()
-    return len(lifted)
+    with refusals.audited(uow, tenant, actor, "subject.limit.lift", at, subject=subject_id):
+        try:
+            limit_kind = fulfil.LIMIT_OF[Kind(kind)]
+        except (ValueError, KeyError):
+            raise Invalid("kind", "must be restrict or object") from None
+        with uow:
+            steps.lock_live(uow, tenant, subject_id)
+            lifted = []
+            for lim in uow.limits.in_force(tenant, subject_id):
+                if lim.kind == limit_kind and lim.purpose == purpose:
+                    uow.limits.lift(tenant, lim.id, at)
+                    lifted.append(lim.id)
+            if not lifted:
+                raise Conflict(f"subject: no {limit_kind} limit is in force for this purpose")
+            uow.audit.append(
+                tenant,
+                [
+                    AuditEvent(
+                        actor,
+                        "subject.limit.lift",
+                        subject_id,
+                        purpose=purpose,
+                        detail={"limit": lim_id, "kind": limit_kind},
+                    )
+                    for lim_id in lifted
+                ],
+                at,
+            )
+            uow.commit()
+        return len(lifted)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -420,12 +435,13 @@ def _report(
     uow: UnitOfWork, policy: Policy, request_id: str, actor: str, at: dt.datetime, kind: Kind
 ) -> AccessReport:
     tenant = policy.tenant
-    with uow:
-        request = steps.open_request(uow, tenant, request_id, kind, lock=True)
-        record = steps.lock_live(uow, tenant, request.subject)
-        report = fulfil.report(uow, policy, request, record, actor, at)
-        uow.commit()
-    return report
+    with refusals.audited(uow, tenant, actor, f"rights.{kind.value}", at, request=request_id):
+        with uow:
+            request = steps.open_request(uow, tenant, request_id, kind, lock=True)
+            record = steps.lock_live(uow, tenant, request.subject)
+            report = fulfil.report(uow, policy, request, record, actor, at)
+            uow.commit()
+        return report
 
 
 def _claim_unique(
@@ -444,11 +460,12 @@ def _step(
     step: str,
     change: Callable[[RightsRequest], None],
 ) -> RightsRequest:
-    with uow:
-        request = uow.rights.get(tenant, request_id, lock=True)
-        if request is None:
-            raise NotFound("rights request not found")
-        change(request)
-        steps.save(uow, tenant, request, actor, at, [step])
-        uow.commit()
-    return request
+    with refusals.audited(uow, tenant, actor, f"rights.{step}", at, request=request_id):
+        with uow:
+            request = uow.rights.get(tenant, request_id, lock=True)
+            if request is None:
+                raise NotFound("rights request not found")
+            change(request)
+            steps.save(uow, tenant, request, actor, at, [step])
+            uow.commit()
+        return request

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from baomat.api import errors
-from baomat.api.deps import ClockDep, StaffDep, UowDep, require
+from baomat.api.deps import ClockDep, UowDep, require
 from baomat.domain.alerts import Alert
 from baomat.domain.login import Principal
-from baomat.domain.roles import Permission, require_any
+from baomat.domain.roles import Permission
 from baomat.services import alerts
 
 router = APIRouter(tags=["alerts"], responses=errors.responses(401, 403, 422))
@@ -26,9 +26,8 @@ router = APIRouter(tags=["alerts"], responses=errors.responses(401, 403, 422))
 AlertId = Annotated[str, Path(max_length=64, description="The alert's id.")]
 
 
-def _reader(staff: StaffDep) -> Principal:
-    require_any(staff.role, Permission.HANDLE_ALERTS, Permission.READ_REGISTERS)
-    return staff
+Reader = Annotated[Principal, require(Permission.HANDLE_ALERTS, Permission.READ_REGISTERS)]
+"""Staff who handle alerts, or the auditor, who reads them."""
 
 
 class AlertOut(BaseModel):
@@ -60,7 +59,7 @@ class Alerts(BaseModel):
 
 @router.get("/alerts")
 def list_alerts(
-    staff: Annotated[Principal, Depends(_reader)],
+    staff: Reader,
     uow: UowDep,
     kind: Annotated[str | None, Query(max_length=64)] = None,
     include_acknowledged: bool = False,

@@ -15,15 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from baomat.api import errors
-from baomat.api.deps import ClockDep, RuntimeDep, StaffDep, SubjectDep, UowDep, policy_of, require
+from baomat.api.deps import ClockDep, RuntimeDep, SubjectDep, UowDep, policy_of, require
 from baomat.domain.complaints import Complaint, Event
 from baomat.domain.login import Principal
 from baomat.domain.periods import last_day
-from baomat.domain.roles import Permission, allows, require_any
+from baomat.domain.roles import Permission, allows
 from baomat.services import complaints
 
 router = APIRouter(tags=["complaints"], responses=errors.responses(401, 403, 422))
@@ -34,12 +34,7 @@ Note = Annotated[str, StringConstraints(max_length=2000)]
 Category = Literal["beyond_purpose", "beyond_scope", "leak", "access_refused", "other"]
 
 
-def _reader(staff: StaffDep) -> Principal:
-    require_any(staff.role, Permission.HANDLE_COMPLAINTS, Permission.READ_REGISTERS)
-    return staff
-
-
-Reader = Annotated[Principal, Depends(_reader)]
+Reader = Annotated[Principal, require(Permission.HANDLE_COMPLAINTS, Permission.READ_REGISTERS)]
 """Staff who work complaints, or the auditor, who reads the register."""
 Handler = Annotated[Principal, require(Permission.HANDLE_COMPLAINTS)]
 

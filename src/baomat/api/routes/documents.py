@@ -10,24 +10,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from baomat.api import errors
-from baomat.api.deps import ClockDep, RuntimeDep, StaffDep, policy_of
+from baomat.api.deps import ClockDep, RuntimeDep, policy_of, require
 from baomat.domain.login import Principal
-from baomat.domain.roles import Permission, require_any
+from baomat.domain.roles import Permission
 from baomat.policy import fides
 from baomat.services import records
 
 router = APIRouter(tags=["documents"], responses=errors.responses(401, 403, 422))
 
 
-def _reader(staff: StaffDep) -> Principal:
-    require_any(staff.role, Permission.READ_REGISTERS, Permission.MANAGE_STAFF)
-    return staff
-
-
-Reader = Annotated[Principal, Depends(_reader)]
+Reader = Annotated[Principal, require(Permission.READ_REGISTERS, Permission.MANAGE_STAFF)]
 """The DPO and the auditor, who read the registers, or the admin."""
 Lang = Annotated[Literal["vi", "en"], Query(description="The document's language.")]
 Format = Annotated[Literal["html", "pdf"], Query(description="HTML page or PDF file.")]

@@ -15,15 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from baomat.api import errors
-from baomat.api.deps import ClockDep, RuntimeDep, StaffDep, UowDep, policy_of, require
+from baomat.api.deps import ClockDep, RuntimeDep, UowDep, policy_of, require
 from baomat.domain.incidents import Incident, Notice, Phase
 from baomat.domain.login import Principal
 from baomat.domain.periods import last_day
-from baomat.domain.roles import Permission, require_any
+from baomat.domain.roles import Permission
 from baomat.services import incidents
 from baomat.services._breach_notice import NoticeInput
 from baomat.store.incidents import Affected
@@ -38,12 +38,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Line = Annotated[str, StringConstraints(max_length=320)]
 
 
-def _reader(staff: StaffDep) -> Principal:
-    require_any(staff.role, Permission.MANAGE_INCIDENTS, Permission.READ_REGISTERS)
-    return staff
-
-
-Reader = Annotated[Principal, Depends(_reader)]
+Reader = Annotated[Principal, require(Permission.MANAGE_INCIDENTS, Permission.READ_REGISTERS)]
 """The DPO, who handles incidents, or the auditor, who reads the register."""
 Handler = Annotated[Principal, require(Permission.MANAGE_INCIDENTS)]
 
