@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -28,3 +29,18 @@ def test_serving_hands_the_gil_over_every_half_millisecond_and_logs_as_asked(
     assert calls == [
         (api, {"host": "127.0.0.1", "port": 8123, "access_log": False, "log_level": "warning"})
     ]
+
+
+def test_serving_starts_with_what_is_in_memory_out_of_the_collectors_reach(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[int] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.append(gc.get_freeze_count()))
+    before = sys.getswitchinterval()
+    try:
+        server.run(object(), host="127.0.0.1", port=8123)  # type: ignore[arg-type]
+    finally:
+        sys.setswitchinterval(before)
+        gc.unfreeze()  # the rest of the test session collects as usual
+
+    assert seen and seen[0] > 0
