@@ -4,9 +4,12 @@
 
 Each item is read next to its label ("Địa chỉ:", "Head office:", "Mã số thuế:",
 "Tax code:") or, for the organisation, from a line or phrase that names a
-legal form ("Công ty TNHH ...", "... Joint Stock Company"). Phone numbers are
+legal form ("Công ty TNHH ...", "... Joint Stock Company"). A value ends where
+the next label starts, so one paragraph can hold them all ("... Địa chỉ: 12
+Nguyễn Trãi, Quận 1. Điện thoại: ... Mã số thuế: ..."). Phone numbers are
 parsed with libphonenumber as Vietnamese numbers and tax codes checked with
-python-stdnum, so a tax code is never taken for a phone number or the reverse.
+python-stdnum; a number right after a tax-code label is a tax code, never a
+phone, even when its check digit fails (then it is kept aside for review).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Contact:
     emails: tuple[Found, ...]
     hidden_emails: tuple[int, ...]
     """Lines where the page hid an address ("[email protected]"): there is one, unknown here."""
+    unchecked_tax_code: Found | None = None
+    """A number after a tax-code label whose check digit fails: stated, but not taken."""
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
@@ -48,6 +53,15 @@ _TAX_LABELS = ("ma so thue", "mst", "tax code", "business number", "ma so doanh 
 _ADDRESS_LABELS = ("dia chi", "van phong", "tru so", "tru so chinh", "head office", "address")
 _ORG_LABELS = ("name of unit", "company name", "ten don vi", "ten cong ty", "ten doanh nghiep")
 _PHONE_CUE = re.compile(r"\b(?:dien thoai|phone|hotline|tel|goi)\b")
+_PHONE_LABEL = re.compile(r"\b(?:dien thoai|phone|hotline|tel|goi|di dong|mobile)\b\D{0,12}$")
+_TAX_LABEL = re.compile(r"\b(?:" + "|".join(_TAX_LABELS) + r")\b\s*:?\s*$")
+_OTHER_LABELS = ("dien thoai", "so dien thoai", "hotline", "tel", "phone", "email", "e-mail",
+                 "fax", "website")  # fmt: skip
+_NEXT_LABEL = re.compile(
+    r"(?:^|[.,;]?\s)(?:"
+    + "|".join(re.escape(label) for label in (*_TAX_LABELS, *_ADDRESS_LABELS, *_OTHER_LABELS))
+    + r")\s*:"
+)
 _ORG_LINE = re.compile(r"^(?:cong ty|cty|trung tam|ngan hang|tap doan)\b")
 _LEGAL_FORM = re.compile(
     r"\b(?:công ty|cty)\s+(?:tnhh|cổ phần|cp)(?:\s+(?:một|hai) thành viên)?\s+", re.IGNORECASE
@@ -63,6 +77,7 @@ def contact(lines: list[Line]) -> Contact:
         organisation=_organisation(lines),
         address=_labelled(lines, _ADDRESS_LABELS, _plausible_address),
         tax_code=_labelled(lines, _TAX_LABELS, _tax_code),
+        unchecked_tax_code=_labelled(lines, _TAX_LABELS, _failed_tax_code),
         phones=tuple(_dedupe(_phones(lines), key=_phone_key)),
         emails=tuple(_dedupe(_emails(lines), key=lambda v: v.casefold())),
         hidden_emails=tuple(line.number for line in lines if _HIDDEN_EMAIL in line.text),
@@ -76,14 +91,22 @@ def _label_value(line: Line, labels: tuple[str, ...]) -> str | None:
     if not colon:
         return None
     if fold(head).rstrip(" .") in labels and rest.strip():
-        return rest.strip()
-    # "… company headquarters, address: 9th Floor …": a label after the sentence's start.
+        return _up_to_next_label(rest.strip())
+    # "… company headquarters, address: 9th Floor …", "Công ty X. Địa chỉ: 12 …": a label after
+    # the sentence's start.
     folded = fold(text)
     for label in labels:
-        match = re.search(rf"(?:^|[,;]\s*){re.escape(label)}\s*:\s*(.+)$", folded)
+        match = re.search(rf"(?:^|[,;.]\s*){re.escape(label)}\s*:\s*(.+)$", folded)
         if match and len(match.group(1)) > 5:
-            return text[len(text) - len(match.group(1)) :].strip()
+            return _up_to_next_label(text[len(text) - len(match.group(1)) :].strip())
     return None
+
+
+def _up_to_next_label(value: str) -> str:
+    """ "12 Nguyễn Trãi, Quận 1. Điện thoại: 028 3822 1234" -> "12 Nguyễn Trãi, Quận 1"."""
+    folded = fold(value)
+    match = _NEXT_LABEL.search(folded) if len(folded) == len(value) else None
+    return value[: match.start()].rstrip(" .,;") if match and match.start() else value
 
 
 def _labelled(
@@ -109,6 +132,12 @@ def _tax_code(raw: str) -> str | None:
     return match.group(0) if match and mst.is_valid(match.group(0)) else None
 
 
+def _failed_tax_code(raw: str) -> str | None:
+    """ "0312345678" (check digit wrong) -> "0312345678"; a valid code or no number -> None."""
+    match = re.search(r"\b\d{10}(?:-\d{3})?\b", raw)
+    return match.group(0) if match and not mst.is_valid(match.group(0)) else None
+
+
 def _organisation(lines: list[Line]) -> Found | None:
     """A labelled name, else a line that is a name, else a named legal form in a sentence."""
     for line in lines:
@@ -117,12 +146,21 @@ def _organisation(lines: list[Line]) -> Found | None:
             return Found(value.rstrip(" ."), line.number, line.text)
     for line in lines:
         text = strip_bullet(line.text)
-        if line.heading and _ORG_LINE.match(strip_bullet(line.folded)) and not text.isupper():
+        if line.heading and _is_name_line(text):
             return Found(text.rstrip(" ."), line.number, line.text)
     named = [(name, line) for line in lines if (name := _legal_form_name(line.text))]
     # "Công ty ..." as a name, before "công ty ..." in the middle of a sentence.
     named.sort(key=lambda pair: not pair[0][:1].isupper())
     return Found(named[0][0], named[0][1].number, named[0][1].text) if named else None
+
+
+def _is_name_line(text: str) -> bool:
+    """ "Trung tâm Ngoại ngữ Ánh Dương" is a name; "Trung tâm sử dụng thông tin ... nhằm:" and
+    "CÔNG TY TNHH ..." (a title in capitals) are not: the name goes on with a capital."""
+    form = _ORG_LINE.match(fold(text))
+    following = text[form.end() :].split() if form else []
+    capitalised = bool(following) and following[0][:1].isupper()
+    return capitalised and not text.isupper() and not text.endswith(":")
 
 
 def _legal_form_name(text: str) -> str | None:
@@ -154,8 +192,17 @@ def _phones(lines: list[Line]) -> Iterator[Found]:
         if not _PHONE_CUE.search(line.folded):
             continue
         for match in phonenumbers.PhoneNumberMatcher(line.text, "VN"):
-            if not mst.is_valid(re.sub(r"\D", "", match.raw_string)):
+            if not _is_tax_code(line.text, match.start, match.raw_string):
                 yield Found(match.raw_string, line.number, line.text)
+
+
+def _is_tax_code(text: str, start: int, number: str) -> bool:
+    """A number right after a tax-code label, or one that passes the tax-code check and is
+    not right after a phone label ("Hotline: 0912 345 678")."""
+    before = fold(text[:start])
+    if _TAX_LABEL.search(before):
+        return True
+    return mst.is_valid(re.sub(r"\D", "", number)) and not _PHONE_LABEL.search(before)
 
 
 def _phone_key(value: str) -> str:

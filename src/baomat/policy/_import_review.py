@@ -60,8 +60,20 @@ _CONTACT_ITEMS = {
 
 
 def _contact(draft: Draft) -> Iterator[Review]:
+    unchecked = draft.contact.unchecked_tax_code
     for attribute, (key, en, vi) in _CONTACT_ITEMS.items():
-        if getattr(draft.contact, attribute) is None:
+        if getattr(draft.contact, attribute) is not None:
+            continue
+        if attribute == "tax_code" and unchecked is not None:
+            yield Review(
+                key,
+                "the number after the tax-code label fails the tax-code check digit: "
+                "copy the tax code from the business registration",
+                "số sau nhãn mã số thuế sai chữ số kiểm tra: "
+                "chép lại mã số thuế từ giấy đăng ký doanh nghiệp",
+                unchecked.line,
+            )
+        else:
             yield Review(key, f"the text states no {en}", f"văn bản không nêu {vi}")
     for line in draft.contact.hidden_emails:
         yield Review(
@@ -143,6 +155,20 @@ def _retention(draft: Draft) -> Iterator[Review]:
     if not found.phrases:
         yield Review(
             "retention", "the text states no retention period", "văn bản không nêu thời hạn lưu trữ"
+        )
+    elif found.counted_from is not None:
+        # RetentionTrigger counts a period only from account closure (after_closure); a last
+        # purchase, a contract's end or a visit is another event, and calling it closure would
+        # put words in the text's mouth.
+        yield Review(
+            "retention",
+            f"'{found.counted_from.value}': a period counted from an event baomat's retention "
+            "rules do not name (they count only from account closure): choose the rule and say "
+            "the event in its note",
+            f"'{found.counted_from.value}': thời hạn tính từ một sự kiện mà quy tắc lưu trữ của "
+            "baomat không có (chỉ tính từ khi đóng tài khoản): chọn quy tắc và ghi sự kiện "
+            "vào note",
+            found.counted_from.line,
         )
     elif len(found.triggers) != 1:
         yield Review(

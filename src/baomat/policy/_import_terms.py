@@ -105,7 +105,7 @@ def _recipient_name(text: str) -> str:
 
 # --- retention -------------------------------------------------------------------------------
 
-_RETENTION_SECTIONS = ("luu tru", "storage time", "retention", "thoi gian luu")
+_RETENTION_SECTIONS = ("luu tru", "storage time", "storage period", "retention", "thoi gian luu")
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "until_cancelled": ("cho den khi co yeu cau huy", "den khi co yeu cau xoa",
                         "until cancellation", "requests to delete", "until the user requests",
@@ -118,6 +118,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 _UNITS = {"nam": TimeUnit.YEARS, "year": TimeUnit.YEARS, "thang": TimeUnit.MONTHS,
           "month": TimeUnit.MONTHS, "ngay": TimeUnit.DAYS, "day": TimeUnit.DAYS}  # fmt: skip
 _AMOUNT = r"(\d{1,3})\s*(nam|thang|ngay|years?|months?|days?)\b"
+_COUNTED_FROM = re.compile(_AMOUNT + r"\s+(?:ke tu|tinh tu|sau khi|sau|from|after)\s+([^.;,]+)")
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ class Retention:
     period: Duration | None
     min_keep: Duration | None
     max_keep: Duration | None
+    counted_from: Found | None = None
+    """ "2 năm kể từ lần mua hàng cuối cùng": a period from an event no trigger names."""
 
 
 def retention(lines: list[Line], by_line: SentencesByLine) -> Retention:
@@ -140,10 +143,28 @@ def retention(lines: list[Line], by_line: SentencesByLine) -> Retention:
     period = None
     if "after_closure" in triggers:
         tail = folded[folded.find("cham dut") :] if "cham dut" in folded else folded
-        period = _duration(re.search(_AMOUNT, tail))
+        # The period after the event ("... chấm dứt, thêm 1 năm") or before it ("3 năm sau khi
+        # khách hàng chấm dứt ...").
+        stated = re.search(_AMOUNT, tail) or re.search(rf"{_AMOUNT}\s+(?:sau|after)", folded)
+        period = _duration(stated)
     minimum = re.search(rf"(?:minimum of|toi thieu)\s*(?:la\s*)?{_AMOUNT}", folded)
     maximum = re.search(rf"(?:maximum of|toi da)\s*(?:la\s*)?{_AMOUNT}", folded)
-    return Retention(tuple(found), triggers, period, _duration(minimum), _duration(maximum))
+    counted_from = None if triggers else _counted_from(found)
+    return Retention(
+        tuple(found), triggers, period, _duration(minimum), _duration(maximum), counted_from
+    )
+
+
+def _counted_from(phrases: list[Found]) -> Found | None:
+    """ "... trong 2 năm kể từ lần mua hàng cuối cùng." -> Found("2 năm kể từ lần mua hàng cuối
+    cùng", ...): the period and the words naming the event it runs from."""
+    for phrase in phrases:
+        folded = fold(phrase.value)
+        match = _COUNTED_FROM.search(folded)
+        if match and len(folded) == len(phrase.value):
+            period_and_event = phrase.value[match.start() : match.end()].strip()
+            return Found(period_and_event, phrase.line, phrase.value)
+    return None
 
 
 def _duration(match: re.Match[str] | None) -> Duration | None:
@@ -186,7 +207,8 @@ class DeadlineItem:
 
 
 def complaint_sentences(lines: list[Line], by_line: SentencesByLine) -> Iterator[Sentence]:
-    """Sentences about complaints, and the list items after one that ends with ":"."""
+    """Sentences about complaints or under a complaints heading, and the list items after one
+    that ends with ":"."""
     following = False
     for line in lines:
         sentences = by_line.get(line.number, [])
@@ -194,8 +216,9 @@ def complaint_sentences(lines: list[Line], by_line: SentencesByLine) -> Iterator
             yield from sentences
             continue
         following = False
+        in_section = not line.heading and _has(line.section, _COMPLAINT_CUES)
         for sentence in sentences:
-            if _has(sentence.folded, _COMPLAINT_CUES):
+            if in_section or _has(sentence.folded, _COMPLAINT_CUES):
                 yield sentence
                 following = sentence.text.rstrip().endswith(":")
 

@@ -115,20 +115,27 @@ def _fields(layout: list[Line], by_line: terms.SentencesByLine) -> Iterator[Fiel
 
 
 def _collection_sentences(layout: list[Line], by_line: terms.SentencesByLine) -> Iterator[Sentence]:
-    """Sentences that say what is collected, and the list items after one ending in ":"."""
+    """Sentences that say what is collected, and the list items or table cells after one ending
+    in ":" ("Chúng tôi thu thập các thông tin sau:" and a table of one field a row)."""
     following = False
     for line in layout:
         sentences = by_line.get(line.number, [])
-        if following and line.bullet:
+        if following and (line.bullet or _is_cell(line)):
             yield from sentences
             continue
         following = False
-        if line.heading:
+        if line.heading and not line.text.endswith(":"):
             continue
         for sentence in sentences:
             if any(cue in sentence.folded for cue in COLLECTION_CUES):
                 yield sentence
                 following = sentence.text.rstrip().endswith(":")
+
+
+def _is_cell(line: Line) -> bool:
+    """A table cell as the page's text gives it: a short line of its own, neither a numbered
+    heading nor an intro ("Họ tên", "Khi đăng ký tài khoản")."""
+    return line.heading and len(line.text.split()) <= 8 and not re.match(r"\d|.*:$", line.text)
 
 
 def _original(sentence: Sentence, match: re.Match[str]) -> str:
