@@ -30,8 +30,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from baomat.domain.decision_table import LIMIT_EXEMPT_BASES
-from baomat.domain.errors import Conflict, Forbidden, Invalid
+from baomat.domain.errors import Invalid
 from baomat.domain.periods import vietnam_tz
+from baomat.domain.refusals import NotAllowed, StepRefused
 
 RELEASED = "released"
 PENDING_APPROVAL = "pending_approval"
@@ -92,19 +93,15 @@ def check_authority_recipient(recipient: str, kind: str) -> None:
         )
 
 
-class Refused(Forbidden):
-    """A dpo's step on a request refused by who takes it: `reason` is the code the audit
-    entry keeps (`not_dpo`, `own_request`)."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
+Refused = NotAllowed
+"""A dpo's step on a request refused by who takes it (`not_dpo`, `own_request`)."""
 
 
-class NotPending(Conflict):
+class NotPending(StepRefused):
     """A step on a request already decided (perhaps by another dpo a moment before)."""
 
-    reason = "not_pending"
+    def __init__(self, message: str) -> None:
+        super().__init__("not_pending", message)
 
 
 def check_approver_role(role: str) -> None:

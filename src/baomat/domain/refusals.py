@@ -26,12 +26,16 @@ class StepRefused(Conflict):
         self.reason = reason
 
 
-class NotOffered(Forbidden):
-    """A step the tenant's policy does not offer (a right, a channel)."""
+class NotAllowed(Forbidden):
+    """A step this actor may not take: their role, or being who asked (`not_dpo`, `own_request`)."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class NotOffered(NotAllowed):
+    """A step the tenant's policy does not offer (a right, a channel)."""
 
 
 def reason_of(error: DomainError) -> str:

@@ -35,14 +35,13 @@ from baomat.domain.disclosure import (
     Disclosure,
     FormalRequest,
     NotPending,
-    Refused,
     check_approver_role,
     check_authority_recipient,
     check_routine_recipient,
 )
 from baomat.domain.errors import Invalid, NotFound
 from baomat.policy.model import Policy, Recipient
-from baomat.services import decisions, holds
+from baomat.services import decisions, holds, refusals
 from baomat.store.subjects import SubjectRecord
 from baomat.store.uow import UnitOfWork
 
@@ -188,14 +187,11 @@ def approve(
     since withdrawn from the policy is Denied. A Forbidden or Conflict
     refusal is audited (`disclosure.approve`, `denied`, reason code) first.
     """
-    try:
+    describe = _refusal("disclosure.approve", policy.tenant, disclosure_id, approver, approver_role)
+    with refusals.audited(
+        uow, policy.tenant, approver, "disclosure.approve", at, describe=describe
+    ):
         return _approve(uow, policy, disclosure_id, approver, approver_role, at)
-    except (Refused, NotPending) as refused:
-        _audit_refusal(
-            uow, policy.tenant, "disclosure.approve", disclosure_id, approver, approver_role,
-            refused.reason, at,
-        )  # fmt: skip
-        raise
 
 
 def _approve(
@@ -254,13 +250,9 @@ def reject(
     reason is kept in the audit entry (the disclosure row has no column for it).
     A Forbidden or Conflict refusal is audited (`disclosure.reject`, `denied`) first.
     """
-    try:
+    describe = _refusal("disclosure.reject", tenant, disclosure_id, actor, actor_role)
+    with refusals.audited(uow, tenant, actor, "disclosure.reject", at, describe=describe):
         return _reject(uow, tenant, disclosure_id, actor, actor_role, reason, at)
-    except (Refused, NotPending) as refused:
-        _audit_refusal(
-            uow, tenant, "disclosure.reject", disclosure_id, actor, actor_role, refused.reason, at
-        )
-        raise
 
 
 def _reject(
@@ -290,29 +282,20 @@ def _reject(
     return disclosure
 
 
-def _audit_refusal(
-    uow: UnitOfWork,
-    tenant: str,
-    action: str,
-    disclosure_id: str,
-    actor: str,
-    role: str,
-    reason: str,
-    at: dt.datetime,
-) -> None:
-    """A refused step is proof too: its `denied` entry commits alone, after the step's own
-    transaction rolled back, naming the disclosure as stored (an id this tenant does not
-    hold is not recorded)."""
-    with uow:
+def _refusal(
+    action: str, tenant: str, disclosure_id: str, actor: str, role: str
+) -> refusals.Describe:
+    """A refused step's entry names the disclosure as stored (an id this tenant does not hold
+    is not recorded)."""
+
+    def describe(uow: UnitOfWork, reason: str) -> AuditEvent:
         found = uow.disclosures.get(tenant, disclosure_id)
         detail = {"reason": reason, "role": role}
-        event = (
-            AuditEvent(actor, action, outcome="denied", detail=detail)
-            if found is None
-            else _event(actor, action, found, "denied", **detail)
-        )
-        uow.audit.append(tenant, [event], at)
-        uow.commit()
+        if found is None:
+            return AuditEvent(actor, action, outcome="denied", detail=detail)
+        return _event(actor, action, found, "denied", **detail)
+
+    return describe
 
 
 def _hold_reference(disclosure: Disclosure) -> str:

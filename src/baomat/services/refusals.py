@@ -21,7 +21,7 @@ Use `audited` around a whole use case, never inside an open unit of work.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from baomat.domain.audit import AuditEvent
@@ -31,6 +31,9 @@ from baomat.store.uow import UnitOfWork
 
 REFUSALS = (Conflict, Forbidden)
 """The error families a step is refused with; others pass through unrecorded."""
+
+Describe = Callable[[UnitOfWork, str], AuditEvent]
+"""A refused step's entry, built from the open unit of work and the reason code."""
 
 
 @contextmanager
@@ -42,15 +45,24 @@ def audited(
     at: dt.datetime,
     *,
     subject: str | None = None,
+    describe: Describe | None = None,
     **ids: str,
 ) -> Iterator[None]:
     """Runs the step; on a refusal records its `denied` entry (`action`, `ids`, the reason code)
-    and re-raises the same error."""
+    and re-raises the same error. `describe`, where given, builds the entry instead, in the
+    recording transaction, so it can name the record as stored."""
     try:
         yield
     except REFUSALS as refused:
-        detail: dict[str, str | int | bool | None] = {**ids, "reason": reason_of(refused)}
-        record(uow, tenant, AuditEvent(actor, action, subject, outcome="denied", detail=detail), at)
+        reason = reason_of(refused)
+        with uow:
+            if describe is None:
+                detail: dict[str, str | int | bool | None] = {**ids, "reason": reason}
+                event = AuditEvent(actor, action, subject, outcome="denied", detail=detail)
+            else:
+                event = describe(uow, reason)
+            uow.audit.append(tenant, [event], at)
+            uow.commit()
         raise
 
 
