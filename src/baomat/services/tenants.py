@@ -74,19 +74,8 @@ def publish(
             )
             outcome = "created"
         else:
-            existing = uow.tenants.version(checked.tenant, checked.version)
-            if existing is not None:
-                if existing.sha256 == sha:
-                    return Publication("unchanged", checked.version)
-                raise Conflict(
-                    f"version: tenant '{checked.tenant}' already published version "
-                    f"{checked.version} with other content; raise the version to publish a change"
-                )
-            if checked.version < tenant.current_version:
-                raise Conflict(
-                    f"version: tenant '{checked.tenant}' is at version {tenant.current_version}; "
-                    f"version {checked.version} is older"
-                )
+            if _already_published(uow, checked, sha, tenant.current_version):
+                return Publication("unchanged", checked.version)
             previous = policy_changes.stored(uow, checked.tenant, tenant.current_version)
             outcome = "published"
         uow.tenants.add_version(version, at, actor)
@@ -107,6 +96,25 @@ def publish(
     )
 
 
+def _already_published(uow: UnitOfWork, checked: Policy, sha: str, current: int) -> bool:
+    """True when this very document is the tenant's version already; Conflict when the version
+    was published with other content, or is older than the one in force (`current`)."""
+    existing = uow.tenants.version(checked.tenant, checked.version)
+    if existing is not None:
+        if existing.sha256 == sha:
+            return True
+        raise Conflict(
+            f"version: tenant '{checked.tenant}' already published version "
+            f"{checked.version} with other content; raise the version to publish a change"
+        )
+    if checked.version < current:
+        raise Conflict(
+            f"version: tenant '{checked.tenant}' is at version {current}; "
+            f"version {checked.version} is older"
+        )
+    return False
+
+
 def preview(uow: UnitOfWork, policy: Policy, document: str) -> Publication:
     """What `publish` would record, without publishing: the changes from the version in force.
 
@@ -118,19 +126,8 @@ def preview(uow: UnitOfWork, policy: Policy, document: str) -> Publication:
         tenant = uow.tenants.get(checked.tenant)
         if tenant is None:
             return Publication("created", checked.version)
-        existing = uow.tenants.version(checked.tenant, checked.version)
-        if existing is not None:
-            if existing.sha256 == sha:
-                return Publication("unchanged", checked.version)
-            raise Conflict(
-                f"version: tenant '{checked.tenant}' already published version "
-                f"{checked.version} with other content; raise the version to publish a change"
-            )
-        if checked.version < tenant.current_version:
-            raise Conflict(
-                f"version: tenant '{checked.tenant}' is at version {tenant.current_version}; "
-                f"version {checked.version} is older"
-            )
+        if _already_published(uow, checked, sha, tenant.current_version):
+            return Publication("unchanged", checked.version)
         previous = policy_changes.stored(uow, checked.tenant, tenant.current_version)
     return Publication(
         "published",
