@@ -66,7 +66,8 @@ def test_a_flagged_review_is_stored_as_written_and_its_finds_audited_by_kind(
 
     assert _read(app, reviews, sid, "review") == REVIEW
     assert entry["detail"] == {"type": "member", "pii_flagged": "review.email=1,review.phone=1"}
-    assert "0912" not in str(entry) and "lan.pham" not in str(entry)
+    # Whole values: a four-digit piece of the number can turn up in the entry's hashes.
+    assert not any(v in str(entry) for v in ("0912 345 678", "912345678", "lan.pham"))
 
 
 def test_a_redacting_field_stores_placeholders_instead_of_the_personal_data(

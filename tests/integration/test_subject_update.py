@@ -56,7 +56,8 @@ def test_none_or_nothing_clears_an_optional_field_and_the_audit_names_fields_onl
         "apikey:k1",
         "phone",
     )
-    assert "0974" not in str(last)
+    # The number as given or as stored; a shorter piece of it turns up in the entry's hashes.
+    assert not any(shown in str(last) for shown in ("0974 063 482", "974063482"))
 
 
 @pytest.mark.parametrize(
