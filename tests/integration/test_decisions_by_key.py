@@ -95,3 +95,18 @@ def test_decisions_asked_at_once_are_each_answered_and_chained_in_order(
     assert [e["outcome"] for e in _decisions(app)].count("allow") == 4
     with app.uow(read_only=True) as uow:
         assert uow.audit.verify("shop") == (len(uow.audit.entries("shop")), None)
+
+
+def test_a_decision_by_key_on_a_free_embedded_store_is_answered_before_the_call_returns(
+    app: App, shop: Policy
+) -> None:
+    member, key = _member(app, shop), new_key(app, "shop")
+
+    future = decisions.decide_for_key(
+        app.uow(), PolicyCache(), key, member, "service", ["email"], None, AT
+    )
+
+    if app.settings.store_url().startswith("sqlite"):  # no other writer: run on this thread
+        assert future.done()
+    assert future.result(10).allowed
+    assert [e["outcome"] for e in _decisions(app)] == ["allow"]

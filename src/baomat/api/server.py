@@ -2,8 +2,9 @@
 
 One thing besides uvicorn's defaults: the interpreter hands the GIL between
 threads every 0.5 ms instead of every 5 ms. The event loop answers every
-request, and a decision's database work runs on another thread
-(`store.group_commit`); when both are busy, each of the loop's system calls
+request, and a decision's database work runs on another thread when the
+store's writer is busy or the store is PostgreSQL (`store.group_commit`), as
+sync routes and jobs do; when both are busy, each of the loop's system calls
 (reading a request, sending an answer) gives the GIL away and waits up to a
 whole interval to get it back, so at 5 ms every request on the server, a
 health check as much as a decision, queues behind the database thread

@@ -102,8 +102,10 @@ def decide_for_key(
     What `POST /v1/decisions` runs. One transaction authenticates the key,
     reads the tenant's policy in force and the subject, decides and appends
     the audit entry, so a key revoked, or a policy version published, before
-    it began is seen. It is committed with the decisions asked at the same
-    time (`store.group_commit`); the future resolves after that commit.
+    it began is seen. When the store's writer is free it runs at once on the
+    calling thread and the future comes back resolved; otherwise it is
+    committed with the decisions asked at the same time (`store.group_commit`).
+    Either way the future resolves only after that commit.
     Unauthenticated, alike for every bad key, as `api_keys.authenticate`.
     """
 
@@ -113,7 +115,7 @@ def decide_for_key(
         actor = api_keys.actor_of(api_key)
         return decide_within(u, policy, subject_id, purpose, fields, recipient, actor, at)
 
-    return group_commit.submit(uow, work)
+    return group_commit.submit(uow, work, at_once_if_free=True)
 
 
 def decide_within(

@@ -9,13 +9,17 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 READ_ONLY = "baomat_read_only"
 """Execution option of a connection whose transactions only read (`UnitOfWork(read_only=True)`)."""
 
 _writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
+BUSY_TIMEOUT_S = 30
+"""How long a SQLite writer waits for another's lock before SQLite answers "database is locked"."""
 
 AUTOCHECKPOINT_PAGES = 50_000
 """The write-ahead log's size (pages of 4 KiB, about 200 MB) at which a commit checkpoints it
@@ -44,7 +48,7 @@ def make_engine(url: str, *, secure_delete: bool = False, read_only: bool = Fals
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
     if not read_only:
         _writers[engine] = threading.RLock()
     # The main store's commits leave checkpoints to a thread of their own (`_Checkpointer`);
@@ -103,6 +107,31 @@ def writer_lock(engine: Engine) -> threading.RLock | None:
     return _writers.get(engine)
 
 
+class WriterBusy(Exception):
+    """Another writer holds the SQLite store right now, and the caller chose not to wait."""
+
+
+def begin_at_once(conn: Connection) -> RootTransaction:
+    """`conn.begin()` on a SQLite writer that does not wait: WriterBusy if another one writes.
+
+    SQLite's busy timeout is lifted for this BEGIN only and put back at once,
+    whatever happened, so the connection goes back to its pool as it came.
+    Nothing is begun when WriterBusy is raised.
+    """
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection), "only a SQLite store has a writer to wait for"
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        return conn.begin()
+    except OperationalError as exc:
+        code = getattr(exc.orig, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF == sqlite3.SQLITE_BUSY:
+            raise WriterBusy("another connection is writing to the store") from None
+        raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+
+
 class _Checkpointer:
     """Copies a SQLite store's committed log into its database file, off the commit path.
 
@@ -138,7 +167,7 @@ class _Checkpointer:
 
     def _serve(self) -> None:
         try:
-            with contextlib.closing(sqlite3.connect(self._path, timeout=30)) as db:
+            with contextlib.closing(sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_S)) as db:
                 while self._next():
                     # A failure (the file gone, the disk full) is left to the next commit's
                     # own checkpoint and error; this thread only ever saves work.

@@ -17,7 +17,13 @@ from baomat.store.complaints import ComplaintRepository
 from baomat.store.consents import ConsentRepository
 from baomat.store.credentials import CredentialRepository
 from baomat.store.disclosures import DisclosureRepository
-from baomat.store.engine import READ_ONLY, writer_lock
+from baomat.store.engine import (
+    BUSY_TIMEOUT_S,
+    READ_ONLY,
+    WriterBusy,
+    begin_at_once,
+    writer_lock,
+)
 from baomat.store.holds import LegalHoldRepository
 from baomat.store.incidents import IncidentRepository
 from baomat.store.job_runs import JobRunRepository
@@ -45,7 +51,8 @@ class UnitOfWork:
     caller, the policy in force): on SQLite its transaction takes no write
     lock, so it never waits for a writer, nor makes one wait. It cannot commit.
     A writing unit of work on SQLite queues on the engine's `writer_lock` in
-    this process before it begins.
+    this process before it begins; `without_waiting()` makes one that is
+    refused at once instead (`WriterBusy`) when another writer holds the store.
     """
 
     conn: Connection
@@ -85,19 +92,33 @@ class UnitOfWork:
         self.keystore = keystore
         self._index = index
         self._read_only = read_only
+        self._wait = True
         self._committed = False
 
+    def without_waiting(self) -> UnitOfWork:
+        """This unit of work, its next entry refused (`WriterBusy`) unless the writer is free now.
+
+        For a caller that must not block (an event loop): when another thread
+        of this process or another process is writing, entering raises
+        `WriterBusy` at once and nothing is begun. Only a writing unit of work
+        on SQLite can be refused so; elsewhere it is entered as usual.
+        """
+        self._wait = False
+        return self
+
     def __enter__(self) -> UnitOfWork:
+        wait, self._wait = self._wait, True  # `without_waiting` holds for one entry
+        self._held: threading.RLock | None = None
         lock = None if self._read_only else writer_lock(self._engine)
-        # Past SQLite's own 30 s busy timeout, go on and let SQLite answer as it would.
-        self._held: threading.RLock | None = (
-            lock if lock is not None and lock.acquire(timeout=30) else None
-        )
+        if lock is not None:
+            taken = lock.acquire(timeout=BUSY_TIMEOUT_S) if wait else lock.acquire(False)
+            if taken:
+                self._held = lock
+            elif not wait:
+                raise WriterBusy("another thread is writing to the store")
+            # else: past SQLite's own busy timeout, go on and let SQLite answer as it would.
         try:
-            self.conn = self._engine.connect()
-            if self._read_only:
-                self.conn.execution_options(**{READ_ONLY: True})
-            self._tx = self.conn.begin()
+            self.conn = self._begin(at_once=lock is not None and not wait)
         except BaseException:
             self._release()
             raise
@@ -126,6 +147,17 @@ class UnitOfWork:
         self.monitor = MonitorRepository(self.conn)
         self.activity = ActivityRepository(self.conn)
         return self
+
+    def _begin(self, *, at_once: bool) -> Connection:
+        conn = self._engine.connect()
+        try:
+            if self._read_only:
+                conn.execution_options(**{READ_ONLY: True})
+            self._tx = begin_at_once(conn) if at_once else conn.begin()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     @property
     def engine(self) -> Engine:
