@@ -1,7 +1,8 @@
 """The main store's write-ahead log reaches the database file off the commit path.
 
 A commit leaves its pages in the log; the checkpointer thread copies them into
-the file within a second, so no request's commit pays for a checkpoint
+the file within `CHECKPOINT_EVERY_S` (made shorter here, so the tests wait
+less), so no request's commit pays for a checkpoint
 (docs/decisions/007-decision-latency.md). The file is read here as it is on
 disk, without the log (`immutable=1`), to see where the rows are.
 """
@@ -14,9 +15,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from baomat.store import engine as engines
+
+
+@pytest.fixture(autouse=True)
+def _checkpoint_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engines, "CHECKPOINT_EVERY_S", 0.25)
 
 
 def _rows_in_file(path: Path) -> int:

@@ -15,19 +15,32 @@ that both meet the same load on the machine while it lasts.
 
 A deletion on SQLite waits for the disk: shredding a key checkpoints and
 truncates the key store's write-ahead log at once (three fdatasyncs,
-docs/decisions/001-key-storage-and-crypto-shredding.md), and now and then a
-commit checkpoints the main store's. So after each deletion one 4 KiB
-write and fdatasync beside the store is timed too, `dsr.fsync_p99_ms`: the
-disk's own latency at that moment, to read the deletion's p99 against.
+docs/decisions/001-key-storage-and-crypto-shredding.md), while the main
+store's checkpoints, on a thread of their own, share the disk. So after each
+deletion one 4 KiB write and fdatasync beside the store is timed too,
+`dsr.fsync_p99_ms`: the disk's own latency at that moment, to read the
+deletion's p99 against.
+
+Requests are timed against stores and a process as a running server has
+them, not as the bulk fill leaves them (`_settled`): the fill's write-ahead
+logs (some 300 MB) are checkpointed first, or copying them into the
+database files in the background, with the writes queued behind them in the
+kernel, lands in the timed requests; and what the process holds is frozen
+out of the garbage collector's walks, as `baomat serve` does before serving
+(`api/server.py`), or a full collection over the fill's million ids pauses
+a random request or two for 10–20 ms, which the p99 picks up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import io
 import os
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -39,8 +52,9 @@ from baomat.bench.http import p99
 from baomat.policy.model import Policy
 from baomat.services import rights, tenants
 
-SAMPLES = 200
-"""Requests of each kind timed at each size: the p99 is the third slowest."""
+SAMPLES = 500
+"""Requests of each kind timed at each size: the p99 is the fifth slowest. With 200 it was
+the third, and one stall of the machine more or less moved `dsr.growth_ratio` by half."""
 WARM_UP = 5
 """Requests fulfilled first and not timed: the law profile read, statements compiled."""
 
@@ -65,12 +79,17 @@ def measure(
             filler.grow(size)
             fillers.append(filler)
         big, little = fillers
+        exporting = list(zip(big.pick(picked), little.pick(picked), strict=True))
+        deleting = big.pick(picked)
         exported: list[float] = []
         base_exported: list[float] = []
-        for sid, base_sid in zip(big.pick(picked), little.pick(picked), strict=True):
-            exported.append(_export(full, policy, sid, clock, check=not exported))
-            base_exported.append(_export(small, policy, base_sid, clock, check=not base_exported))
-        deleted, synced = _delete(full, policy, big.pick(picked), clock, home / "fsync.probe")
+        with _settled(full, small):
+            for sid, base_sid in exporting:
+                exported.append(_export(full, policy, sid, clock, check=not exported))
+                base_exported.append(
+                    _export(small, policy, base_sid, clock, check=not base_exported)
+                )
+            deleted, synced = _delete(full, policy, deleting, clock, home / "fsync.probe")
     export, base_export = p99(exported[WARM_UP:]), p99(base_exported[WARM_UP:])
     out.write(f"BENCH dsr.subjects {n} subjects\n")
     out.write(f"BENCH dsr.audit_entries {big.entries} entries\n")
@@ -82,6 +101,21 @@ def measure(
     out.write(f"BENCH dsr.base_export_p99_ms {base_export * 1000:.2f} ms\n")
     out.write(f"BENCH dsr.growth_ratio {export / base_export:.2f} ratio\n")
     out.flush()
+
+
+@contextlib.contextmanager
+def _settled(*apps: bootstrap.App) -> Iterator[None]:
+    """The stores' logs checkpointed and emptied, the process's objects frozen, for the block."""
+    for app in apps:
+        for engine in (app.engine, app.keystore_engine):
+            with contextlib.closing(engine.raw_connection()) as raw:  # outside a transaction
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _Clock:
