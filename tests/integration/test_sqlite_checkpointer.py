@@ -18,6 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from baomat import bootstrap
+from baomat.config import Settings
+from baomat.services import audit
 from baomat.store import engine as engines
 
 
@@ -79,20 +82,53 @@ def test_the_key_store_keeps_sqlites_own_checkpoints(tmp_path: Path) -> None:
     assert pages == 1000
 
 
-def test_disposing_the_engine_ends_the_checkpointer_thread(tmp_path: Path) -> None:
+def _running(path: Path) -> bool:
+    return any(t.name == f"baomat-checkpointer:{path}" for t in threading.enumerate())
+
+
+def test_disposing_the_engine_ends_the_checkpointer_thread_before_it_returns(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "main.sqlite3"
     eng = engines.make_engine(f"sqlite:///{path}")
     with eng.begin() as conn:
         conn.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    assert _running(path)
 
-    def running() -> bool:
-        return any(t.name == f"baomat-checkpointer:{path}" for t in threading.enumerate())
-
-    assert running()
     eng.dispose()
-    deadline = time.monotonic() + 5
-    while running() and time.monotonic() < deadline:
-        time.sleep(0.05)
 
-    assert not running()
-    assert _rows_in_file(path) == 0  # the table reached the file first
+    assert not _running(path)
+    assert _rows_in_file(path) == 1  # the last checkpoint ran before the thread ended
+
+
+def test_only_a_transaction_that_changes_rows_starts_the_thread(tmp_path: Path) -> None:
+    path = tmp_path / "main.sqlite3"
+    eng = engines.make_engine(f"sqlite:///{path}")
+    with eng.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    with eng.begin() as conn:
+        conn.execute(text("SELECT count(*) FROM t")).scalar()
+        conn.execute(text("UPDATE t SET n = n + 1"))  # no row: nothing changed
+    assert not _running(path)
+
+    with eng.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    assert _running(path)
+    eng.dispose()
+
+
+def test_opening_a_store_starts_no_thread_so_its_chain_can_be_verified_across_cores(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(home=tmp_path)
+    bootstrap.ensure_keys(settings, env={})
+    bootstrap.build(settings, env={}).close()  # created and migrated: written
+    assert not _running(tmp_path / "baomat.sqlite3")
+
+    app = bootstrap.build(settings, env={})  # opened again: the migrations only checked
+    try:
+        assert audit.verify(app.uow()) == (0, None)
+        assert not _running(tmp_path / "baomat.sqlite3")
+    finally:
+        app.close()

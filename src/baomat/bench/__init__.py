@@ -51,6 +51,9 @@ def run(quick: bool, out: TextIO) -> None:
         scratch = Path(tmp)
         with bench_app(scratch / "home") as app:
             store.measure(app, scratch, sizes.subjects, at, out)
+        # Verified as `baomat audit verify` does it: a process that has just opened the store
+        # and runs no other thread, so the chain is cut into slices across cores.
+        with bench_app(scratch / "home") as app:
             audit.measure(app, out)
         decisions.measure(sizes.subjects, sizes.decisions, at, out)
         http.measure(scratch / "http", sizes.http_subjects, sizes.http_rounds, out)

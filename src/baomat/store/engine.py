@@ -34,6 +34,9 @@ a million subjects was 17–43 ms against 6–10 ms at every 2 s, with no
 difference to the HTTP decisions' (docs/decisions/007-decision-latency.md).
 Under sustained writes the log holds at most this long's worth of them."""
 
+_CHANGES_AT_BEGIN = "baomat_changes_at_begin"
+"""Where a connection keeps SQLite's count of rows changed when its transaction began."""
+
 CHECKPOINT_IDLE_S = 5.0
 """How long the checkpointer waits without a commit before its thread ends."""
 
@@ -84,12 +87,18 @@ def make_engine(url: str, *, secure_delete: bool = False, read_only: bool = Fals
     def _on_begin(conn: Any) -> None:
         reading = read_only or conn.get_execution_options().get(READ_ONLY, False)
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        if checkpointer is not None:
+            conn.info[_CHANGES_AT_BEGIN] = conn.connection.driver_connection.total_changes
 
     if checkpointer is not None:
 
         @event.listens_for(engine, "commit")
-        def _on_commit(_conn: Any) -> None:
-            checkpointer.wake()
+        def _on_commit(conn: Any) -> None:
+            # Only a transaction that changed rows wakes the thread: opening a store (the
+            # migrations' check) starts none, so `baomat audit verify` may still fork.
+            changed = conn.connection.driver_connection.total_changes
+            if changed != conn.info.get(_CHANGES_AT_BEGIN):
+                checkpointer.wake()
 
         @event.listens_for(engine, "engine_disposed")
         def _on_dispose(_engine: Any) -> None:
@@ -149,7 +158,7 @@ class _Checkpointer:
     every `CHECKPOINT_EVERY_S` after commits: it takes no lock a writer or a
     reader waits for, and SQLite's own gives up the interpreter lock while it
     copies. Durability is unchanged: a commit is in the log before it returns,
-    checkpointed or not. Started by the first commit, it ends after
+    checkpointed or not. Started by the first commit that changes rows, it ends after
     `CHECKPOINT_IDLE_S` without one, like the group committer, or when the
     engine is disposed.
     """
@@ -186,10 +195,14 @@ class _Checkpointer:
                 self._thread = None
 
     def stop(self) -> None:
-        """Ends the thread after one last checkpoint, if there were commits since the one before."""
+        """Ends the thread after one last checkpoint, if there were commits since the one before,
+        and waits for it to end (the busy timeout at most): a disposed engine leaves no thread."""
         with self._ready:
             self._stopping = True
             self._ready.notify()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(BUSY_TIMEOUT_S)
 
     def _next(self) -> bool:
         """Waits `CHECKPOINT_EVERY_S`; True if there were commits since the last checkpoint."""
