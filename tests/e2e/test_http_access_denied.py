@@ -13,8 +13,9 @@ import pytest
 from baomat import bootstrap
 from baomat.domain.monitoring import DENIED_DECISIONS, Rules, Threshold
 from baomat.domain.roles import Role
-from baomat.services import alerts, audit, incidents, monitoring
-from tests.integration.logins import staff_token
+from baomat.services import alerts, audit, incidents, monitoring, subjects
+from baomat.services.tenants import PolicyCache
+from tests.integration.logins import staff_token, subject_token
 from tests.integration.shop import AT
 from tests.integration.tenancy import http
 
@@ -93,3 +94,24 @@ def test_hammering_a_forbidden_route_raises_one_monitoring_alert_for_that_staff_
     assert (alert.kind, alert.detail["actor"], alert.detail["count"]) == (
         DENIED_DECISIONS, "staff:chi.support", 4,
     )  # fmt: skip
+
+
+def test_a_subject_trying_staff_routes_is_audited_and_counted_like_staff(
+    app: bootstrap.App,
+) -> None:
+    policy = PolicyCache().current(app.uow(), "shop")
+    member = {"full_name": "Đỗ Thị Hoa", "email": "hoa.do@example.vn"}
+    [sid] = subjects.register(app.uow(), policy, "member", [member], "test", AT)
+    with http(app, subject_token(app, "shop", sid)) as session:
+        for _ in range(4):
+            assert session.get("/v1/incidents").status_code == 403
+    rules = Rules(bulk_reads=None, denied_decisions=Threshold(3, 300), failed_logins=None)
+
+    report = monitoring.sweep(app.uow, lambda: AT, rules)
+
+    assert [(action, actor, d["reason"]) for action, actor, d in _denied(app)] == [
+        ("access.denied", f"subject:{sid}", "staff_only")
+    ] * 4
+    assert report.alerts == 1
+    [alert] = alerts.list_alerts(app.uow(), "shop")
+    assert (alert.detail["actor"], alert.detail["count"]) == (f"subject:{sid}", 4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -18,7 +19,7 @@ from baomat.domain.roles import Permission, Role
 from baomat.services import staff, subject_login, subjects
 from baomat.services.tenants import PolicyCache
 from tests.asgi import SyncASGITransport
-from tests.integration.logins import PASSWORD, CapturingNotifier
+from tests.integration.logins import PASSWORD, CapturingNotifier, staff_token
 from tests.integration.shop import AT
 from tests.integration.tenancy import new_key
 
@@ -139,6 +140,42 @@ def test_a_subject_logs_in_by_password_and_acts_only_on_itself(
     other = client.get(f"/v1/probe/subjects/{'0' * 32}", headers=_bearer(token))
     assert other.status_code == 403
     assert client.get("/v1/probe/staff", headers=_bearer(token)).status_code == 403
+
+
+def test_a_session_refused_at_a_routes_door_is_audited_without_what_was_sent(
+    app: bootstrap.App, client: httpx.Client, member: str
+) -> None:
+    login = {"tenant": "shop", "subject_id": member, "password": PASSWORD}
+    subject = client.post("/v1/subjects/login", json=login).json()["token"]
+    dpo = staff_token(app, "shop", "an.dpo", Role.DPO)
+    other = "7f3e" * 8
+
+    assert client.get(f"/v1/probe/subjects/{other}", headers=_bearer(subject)).status_code == 403
+    assert client.get("/v1/probe/staff", headers=_bearer(subject)).status_code == 403
+    assert client.get(f"/v1/probe/subjects/{member}", headers=_bearer(dpo)).status_code == 403
+    assert client.get(f"/v1/probe/subjects/{member}", headers=_bearer(subject)).status_code == 200
+
+    with app.uow(read_only=True) as uow:
+        entries = uow.audit.entries("shop")
+    denied = [
+        (e["actor"], e["outcome"], json.loads(str(e["detail"])))
+        for e in entries
+        if e["action"] == "access.denied"
+    ]
+    route = "GET /v1/probe/subjects/{subject_id}"
+    assert denied == [
+        (f"subject:{member}", "denied", {
+            "permission": None, "operation": route, "role": None, "reason": "not_own_data",
+        }),
+        (f"subject:{member}", "denied", {
+            "permission": None, "operation": "GET /v1/probe/staff", "role": None,
+            "reason": "staff_only",
+        }),
+        ("staff:an.dpo", "denied", {
+            "permission": None, "operation": route, "role": "dpo", "reason": "subject_only",
+        }),
+    ]  # fmt: skip
+    assert other not in str(entries)  # the id asked for is what was sent: not recorded
 
 
 def test_a_subject_logs_in_by_a_code_sent_by_email_once(

@@ -145,10 +145,13 @@ def _principal(
 
 
 def _staff(
-    runtime: RuntimeDep, credentials: Annotated[_Credentials, Depends(_staff_bearer)]
+    request: Request,
+    runtime: RuntimeDep,
+    credentials: Annotated[_Credentials, Depends(_staff_bearer)],
 ) -> Principal:
     principal = _session(runtime, credentials)
     if principal.kind != "staff":
+        _refuse(request, runtime, principal, "staff_only")
         raise Forbidden("only staff may do this")
     return principal
 
@@ -160,12 +163,23 @@ def _subject(
 ) -> Principal:
     principal = _session(runtime, credentials)
     if principal.kind != "subject":
+        _refuse(request, runtime, principal, "subject_only")
         raise Forbidden("only the data subject may do this")
     # A route's `{subject_id}` must be the subject's own: checked here, once for every route.
     claimed = request.path_params.get("subject_id")
     if claimed is not None and claimed != principal.id:
+        _refuse(request, runtime, principal, "not_own_data")
         raise Forbidden("a data subject may act only on their own data")
     return principal
+
+
+def _refuse(request: Request, runtime: Runtime, principal: Principal, reason: str) -> None:
+    """Records a session refused at a route's door (`access.denied`), before the 403."""
+    refusals.access_denied(
+        runtime.app.uow(), principal.tenant, principal.actor,
+        None if principal.role is None else principal.role.value, None,
+        _operation(request), runtime.app.clock(), reason=reason,
+    )  # fmt: skip
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]

@@ -33,7 +33,8 @@ AUDIT_CHAIN_BROKEN = "monitoring.audit_chain_broken"
 READ_ACTIONS = frozenset({"subject.read", "attachment.read", "disclosure.release"})
 DECISION_ACTION = "decision"
 DENIAL_ACTIONS = frozenset({DECISION_ACTION, ACCESS_DENIED})
-"""What the denied rule counts: refused decisions and staff calls refused a permission."""
+"""What the denied rule counts: refused decisions, and calls refused at a route's door (a staff
+role without the permission, a session of the wrong kind, a subject naming another)."""
 LOGIN_ACTIONS = frozenset({"staff.login", "subject.login"})
 DENIED = frozenset({"deny", "denied"})
 """`decision` entries say `deny`; reads and logins say `denied`."""

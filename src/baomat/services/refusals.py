@@ -71,20 +71,26 @@ def access_denied(
     tenant: str,
     actor: str,
     role: str | None,
-    permission: str,
+    permission: str | None,
     operation: str,
     at: dt.datetime,
+    *,
+    reason: str = "missing_permission",
 ) -> None:
-    """A staff member's call refused for want of `permission` → its `access.denied` entry.
+    """A call refused at the door → its `access.denied` entry.
 
-    `operation` is the route as declared (`POST /v1/incidents/{incident_id}/close`), never
-    the path or query as sent. Monitoring counts these per actor (`domain.monitoring`).
+    `reason`: `missing_permission` (a staff role without `permission`), `staff_only` (a
+    data subject's session on a staff route), `subject_only` (a staff session on a data
+    subject's route) or `not_own_data` (a subject's session naming another subject; which
+    one is not recorded, as nothing sent is). `operation` is the route as declared
+    (`POST /v1/incidents/{incident_id}/close`), never the path or query as sent.
+    Monitoring counts these per actor (`domain.monitoring`).
     """
     detail: dict[str, str | int | bool | None] = {
         "permission": permission,
         "operation": operation,
         "role": role,
-        "reason": "missing_permission",
+        "reason": reason,
     }
     record(uow, tenant, AuditEvent(actor, ACCESS_DENIED, outcome="denied", detail=detail), at)
 
