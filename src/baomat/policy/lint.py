@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from baomat.domain.calendar import load_vn_calendar
 from baomat.domain.periods import last_day, vietnam_tz
-from baomat.policy._lint_catalogue import Finding, Severity, finding, has_errors
+from baomat.policy._lint_catalogue import Finding, Param, Severity, finding, has_errors
 from baomat.policy._lint_catalogue import Lang as Language
 from baomat.policy._lint_prose import lint_text
 from baomat.policy.errors import Loc, format_loc
@@ -257,24 +257,46 @@ def _impact_assessment(policy: Policy, profile: LawProfile) -> Iterator[Finding]
     Art. 38); a recorded one is updated every `dpia_update_periodic`."""
     dossier = policy.impact_assessment
     if dossier is None:
-        sensitive = any(
-            f.sensitivity is Sensitivity.SENSITIVE for st in policy.subject_types for f in st.fields
-        )
-        if sensitive or any(r.abroad for r in policy.recipients):
-            yield _missing("W-impact-assessment", profile.find("dpia_filing"), "impact_assessment")
+        sensitive = sorted(
+            {f.id for st in policy.subject_types for f in st.fields
+             if f.sensitivity is Sensitivity.SENSITIVE}
+        )  # fmt: skip
+        abroad = [r.id for r in policy.recipients if r.abroad]
+        if sensitive or abroad:
+            why = _assessment_triggers(sensitive, abroad)
+            filing = profile.find("dpia_filing")
+            yield _missing("W-impact-assessment", filing, "impact_assessment", why=why)
         return
     periodic = profile.find("dpia_update_periodic")
     if _stale(dossier, periodic, policy.last_updated):
         yield _late("W-impact-assessment-stale", dossier, periodic, "impact_assessment")
 
 
-def _missing(rule_id: str, filing: Rule | None, path: str, recipient: str = "") -> Finding:
+def _assessment_triggers(sensitive: list[str], abroad: list[str]) -> dict[str, str]:
+    """What makes an impact assessment due, in words: the sensitive fields, the recipients
+    abroad, or both (`why` of `W-impact-assessment`)."""
+    vi, en = [], []
+    if sensitive:
+        vi.append(f"xử lý dữ liệu nhạy cảm ({', '.join(sensitive)})")
+        en.append(f"processes sensitive data ({', '.join(sensitive)})")
+    if abroad:
+        vi.append(f"chuyển dữ liệu ra nước ngoài (cho {', '.join(abroad)})")
+        en.append(f"transfers data abroad (to {', '.join(abroad)})")
+    return {"vi": " và ".join(vi), "en": " and ".join(en)}
+
+
+def _missing(
+    rule_id: str, filing: Rule | None, path: str, recipient: str = "", why: Param = ""
+) -> Finding:
     """A dossier not recorded: with the profile's filing period when it has one. `recipient`
-    names the recipient abroad of a transfer dossier; the impact assessment's texts have none."""
+    names the recipient abroad of a transfer dossier, `why` what makes an impact assessment
+    due; each text uses the one it names."""
     if filing is None or filing.amount is None or filing.unit is None:
-        return finding(rule_id, "policy_undated", path=path, recipient=recipient)
+        return finding(rule_id, "policy_undated", path=path, recipient=recipient, why=why)
     amount, unit = filing.amount, _UNIT_WORDS[filing.unit]
-    return finding(rule_id, "policy", path=path, amount=amount, unit=unit, recipient=recipient)
+    return finding(
+        rule_id, "policy", path=path, amount=amount, unit=unit, recipient=recipient, why=why
+    )
 
 
 def _stale(dossier: Dossier, periodic: Rule | None, day: dt.date) -> bool:

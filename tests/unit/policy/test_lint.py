@@ -242,6 +242,11 @@ def test_sensitive_data_needs_an_impact_assessment_even_with_consent() -> None:
         doc.pop("impact_assessment")
 
     assert _lint(change) == [("W-impact-assessment", "impact_assessment")]
+    [assessment] = lint_policy(_parsed(change), load_law_profile("decree-13-2023"))
+    assert assessment.message_en.startswith(
+        "The policy processes sensitive data (card_number) but records no"
+    )
+    assert "xử lý dữ liệu nhạy cảm (card_number)" in assessment.message_vi
 
 
 def test_the_transfer_dossier_deadline_comes_from_the_law_profile() -> None:
@@ -256,6 +261,13 @@ def test_the_transfer_dossier_deadline_comes_from_the_law_profile() -> None:
     assert f"within {transfer_rule.amount} days of the first transfer" in dossier.message_en
     assert assessment.rule == "W-impact-assessment"
     assert f"within {dpia_rule.amount} days of the first processing" in assessment.message_en
+    # What made it due, named: here the recipient abroad, and no sensitive field.
+    recipient = _parsed(change).recipients[0].id
+    assert assessment.message_en.startswith(
+        f"The policy transfers data abroad (to {recipient}) but records no"
+    )
+    assert f"chuyển dữ liệu ra nước ngoài (cho {recipient})" in assessment.message_vi
+    assert "sensitive" not in assessment.message_en
 
 
 def _sensitive_card(basis: str, consent: str) -> Callable[[Doc], None]:
