@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -41,6 +42,30 @@ def pytest_report_header() -> str:
     if PG_REQUIRED:
         return f"baomat: PostgreSQL REQUIRED but unavailable: {_PG_REASON}"
     return f"baomat: PostgreSQL tests skipped: {_PG_REASON}"
+
+
+_CATALOGUE = ", ".join(
+    f"pg_catalog.{t}"
+    for t in ("pg_attribute", "pg_class", "pg_type", "pg_depend", "pg_constraint", "pg_index",
+              "pg_attrdef", "pg_namespace", "pg_sequence", "pg_statistic")
+)  # fmt: skip
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Vacuums PostgreSQL's catalogue after a run that used it.
+
+    Each PostgreSQL test creates and drops two schemas of some forty tables; the catalogue
+    keeps their dead rows until vacuumed, and over a day of runs it grew to 400 MB and made
+    each run's DDL slower (the test phase from 535 s to 698 s). Vacuumed, the next run
+    reuses the space. Housekeeping only: a server that refuses it changes no test's outcome.
+    """
+    if _PG_REASON is not None or not session.testscollected:
+        return
+    import psycopg
+
+    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with contextlib.suppress(psycopg.Error), psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"VACUUM {_CATALOGUE}")
 
 
 def _pg_schema_url(schema: str) -> str:
