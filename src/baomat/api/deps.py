@@ -173,11 +173,17 @@ def _subject(
     return principal
 
 
-def _refuse(request: Request, runtime: Runtime, principal: Principal, reason: str) -> None:
+def _refuse(
+    request: Request,
+    runtime: Runtime,
+    principal: Principal,
+    reason: str,
+    permission: str | None = None,
+) -> None:
     """Records a session refused at a route's door (`access.denied`), before the 403."""
     refusals.access_denied(
         runtime.app.uow(), principal.tenant, principal.actor,
-        None if principal.role is None else principal.role.value, None,
+        None if principal.role is None else principal.role.value, permission,
         _operation(request), runtime.app.clock(), reason=reason,
     )  # fmt: skip
 
@@ -206,11 +212,7 @@ def require(permission: Permission, *alternatives: Permission) -> Any:
 
     def check(request: Request, runtime: RuntimeDep, staff: StaffDep) -> Principal:
         if not any(roles.allows(staff.role, p) for p in wanted):
-            refusals.access_denied(
-                runtime.app.uow(), staff.tenant, staff.actor,
-                None if staff.role is None else staff.role.value, named,
-                _operation(request), runtime.app.clock(),
-            )  # fmt: skip
+            _refuse(request, runtime, staff, "missing_permission", permission=named)
         roles.require_any(staff.role, *wanted)
         return staff
 
