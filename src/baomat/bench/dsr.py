@@ -51,6 +51,7 @@ from baomat.bench._dsr_store import Filler
 from baomat.bench.http import p99
 from baomat.policy.model import Policy
 from baomat.services import rights, tenants
+from baomat.store.engine import checkpoint
 
 SAMPLES = 500
 """Requests of each kind timed at each size: the p99 is the fifth slowest. With 200 it was
@@ -108,8 +109,7 @@ def _settled(*apps: bootstrap.App) -> Iterator[None]:
     """The stores' logs checkpointed and emptied, the process's objects frozen, for the block."""
     for app in apps:
         for engine in (app.engine, app.keystore_engine):
-            with contextlib.closing(engine.raw_connection()) as raw:  # outside a transaction
-                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            checkpoint(engine, "TRUNCATE")
     gc.collect()
     gc.freeze()
     try:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, select
 
 from baomat.domain.audit import GENESIS, Break, Row, verify_chain
-from baomat.store.engine import make_engine
+from baomat.store.engine import checkpoint, make_engine
 from baomat.store.tables import audit_entries, tenants
 
 SLICE_MIN = 25_000
@@ -46,7 +46,8 @@ def verify_all(
         query = query.where(tenants.c.id == tenant)
     workers = workers or os.cpu_count() or 1
     if conn.dialect.name == "sqlite":
-        _checkpoint(conn)
+        # Right after many writes, every page read would first be looked up in a large log.
+        checkpoint(conn.engine)
     checked = 0
     for tenant_id, head_seq, head_hash in conn.execute(query).all():
         slices = _slices(int(head_seq), workers, slice_min)
@@ -62,19 +63,6 @@ def verify_all(
         if broken is not None:
             return checked, broken
     return checked, None
-
-
-def _checkpoint(conn: Connection) -> None:
-    """Moves SQLite's write-ahead log into the database file before a long read.
-
-    Right after many writes, every page read would first be looked up in a
-    large log; PASSIVE never waits for anyone and may stop short, which is fine.
-    """
-    raw = conn.engine.raw_connection()
-    try:
-        raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
-    finally:
-        raw.close()
 
 
 def _slices(head: int, workers: int, slice_min: int) -> list[tuple[int, int]]:

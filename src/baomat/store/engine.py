@@ -122,6 +122,19 @@ def writer_lock(engine: Engine) -> threading.RLock | None:
     return _writers.get(engine)
 
 
+def checkpoint(engine: Engine, mode: str = "PASSIVE") -> None:
+    """Copies a SQLite store's write-ahead log into its file now, outside any transaction.
+
+    PASSIVE never waits for anyone and may stop short; TRUNCATE waits for readers and
+    writers (the busy timeout at most) and empties the log.
+    """
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+    finally:
+        raw.close()
+
+
 class WriterBusy(Exception):
     """Another writer holds the SQLite store right now, and the caller chose not to wait."""
 
